@@ -1,0 +1,105 @@
+"""The data loader: the happy paths and every error case, each a single readable sentence."""
+import hashlib
+import os
+import urllib.request
+
+import pytest
+
+import data
+
+NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "names.txt")
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    """No MICROGPT_DATA, an empty private cache folder, and no network unless a test provides one."""
+    monkeypatch.delenv("MICROGPT_DATA", raising=False)
+    monkeypatch.setenv("MICROGPT_CACHE", str(tmp_path / "cache"))
+
+    def offline(url, filename):
+        raise urllib.error.URLError("network is unreachable")
+    monkeypatch.setattr(urllib.request, "urlretrieve", offline)
+    return tmp_path
+
+
+def serve(monkeypatch, content):
+    """Pretend the pinned URL answers with these bytes."""
+    def fake_urlretrieve(url, filename):
+        assert url == data.NAMES_URL
+        with open(filename, "wb") as f:
+            f.write(content)
+    monkeypatch.setattr(urllib.request, "urlretrieve", fake_urlretrieve)
+
+
+def assert_one_sentence(message):
+    assert "\n" not in message and message.endswith(".") and len(message) < 300, message
+
+
+def test_the_pinned_file_is_the_one_we_know():
+    assert hashlib.sha256(open(NAMES, "rb").read()).hexdigest() == data.NAMES_SHA256
+
+
+def test_environment_variable_is_used(env, monkeypatch):
+    monkeypatch.setenv("MICROGPT_DATA", NAMES)
+    docs = data.load_docs()
+    assert len(docs) == 32033 and docs[0] == "emma" and all(d == d.strip() and d for d in docs)
+
+
+def test_explicit_path_wins_and_any_characters_work(env, monkeypatch):
+    monkeypatch.setenv("MICROGPT_DATA", NAMES)
+    path = env / "mine.txt"
+    path.write_text("  Zoë\r\n\n Åsa \nbob\n", encoding="utf-8")
+    assert data.load_docs(str(path)) == ["Zoë", "Åsa", "bob"]
+
+
+def test_download_is_verified_and_cached(env, monkeypatch):
+    serve(monkeypatch, open(NAMES, "rb").read())
+    assert len(data.load_docs()) == 32033
+    assert os.path.isfile(data.cache_path()) and not os.path.exists(data.cache_path() + ".part")
+    monkeypatch.setattr(urllib.request, "urlretrieve", None)  # a second load must not download
+    assert len(data.load_docs()) == 32033
+
+
+def test_missing_file(env):
+    with pytest.raises(data.DataError) as e:
+        data.load_docs(str(env / "nope.txt"))
+    assert "does not exist" in str(e.value)
+    assert_one_sentence(str(e.value))
+
+
+def test_offline_without_a_copy(env):
+    with pytest.raises(data.DataError) as e:
+        data.load_docs()
+    assert "Could not download" in str(e.value) and "MICROGPT_DATA" in str(e.value)
+    assert_one_sentence(str(e.value))
+    assert not os.path.exists(data.cache_path()) and not os.path.exists(data.cache_path() + ".part")
+
+
+def test_download_with_wrong_checksum_leaves_nothing(env, monkeypatch):
+    serve(monkeypatch, b"mallory\n")
+    with pytest.raises(data.DataError) as e:
+        data.load_docs()
+    assert "sha256" in str(e.value)
+    assert_one_sentence(str(e.value))
+    assert os.listdir(os.path.dirname(data.cache_path())) == []
+
+
+def test_damaged_cache(env):
+    os.makedirs(os.path.dirname(data.cache_path()))
+    with open(data.cache_path(), "w") as f:
+        f.write("emma\nolivia\n")
+    with pytest.raises(data.DataError) as e:
+        data.load_docs()
+    assert "delete it" in str(e.value)
+    assert_one_sentence(str(e.value))
+
+
+@pytest.mark.parametrize("content, words", [(b"", "is empty"), (b"\n  \n\t\n", "no usable lines"),
+                                             (b"\xff\xfe\x00bad", "not UTF-8")])
+def test_bad_files(env, content, words):
+    path = env / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(data.DataError) as e:
+        data.load_docs(str(path))
+    assert words in str(e.value)
+    assert_one_sentence(str(e.value))
