@@ -9,7 +9,6 @@ JOBS ?= 2
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
