@@ -1,6 +1,9 @@
-"""Time code/microgpt.py's training loop: prints milliseconds per step. A measurement, not a test.
+"""Time code/microgpt.py's training loop in milliseconds per step. A measurement, not a test.
 
-Usage: python tools/bench.py [steps]   (default 100; data from $MICROGPT_DATA or the cache)
+Usage: python tools/bench.py [steps]    (default 50; data from $MICROGPT_DATA or the cache)
+
+For a side-by-side comparison in the same run it also times the original microgpt's `linear`, which builds
+one Value per multiply and per add, on the same weights and names.
 """
 import os
 import random
@@ -10,13 +13,28 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "code"))
 import microgpt  # noqa: E402
 
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-docs = microgpt.load_docs()
-random.seed(42)
-random.shuffle(docs)
-uchars = microgpt.build_vocab(docs)
-state_dict = microgpt.init_params(len(uchars) + 1)
-start = time.perf_counter()
-microgpt.train(state_dict, docs, uchars, num_steps=steps)
-ms = 1000 * (time.perf_counter() - start) / steps
-print(f"microgpt: {ms:.1f} ms per training step ({steps} steps, {sys.implementation.name} {sys.version.split()[0]})")
+
+def original_linear(x, w):
+    return [sum(wi * xi for wi, xi in zip(wo, x)) for wo in w]
+
+
+def ms_per_step(steps):
+    docs = microgpt.load_docs()
+    random.seed(42)
+    random.shuffle(docs)
+    uchars = microgpt.build_vocab(docs)
+    state_dict = microgpt.init_params(len(uchars) + 1)
+    start = time.perf_counter()
+    losses = microgpt.train(state_dict, docs, uchars, num_steps=steps)
+    return 1000 * (time.perf_counter() - start) / steps, losses
+
+
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+ours, our_losses = ms_per_step(steps)
+fused = microgpt.linear
+microgpt.linear = original_linear
+theirs, their_losses = ms_per_step(steps)
+microgpt.linear = fused
+assert our_losses == their_losses, "the fused linear must give bit-identical losses"
+print(f"microgpt ({steps} steps, Python {sys.version.split()[0]}): {ours:.1f} ms per step")
+print(f"with the original's unfused linear, same run:  {theirs:.1f} ms per step ({theirs / ours:.1f}x slower)")
