@@ -231,14 +231,16 @@ def doc_loss1(state_dict, tokens):
 
 
 def train_sgd(loss_fn, state_dict, docs, num_steps, learning_rate):
-    """Plain SGD, one document per step: p <- p - learning_rate * dloss/dp. Returns the loss of every step."""
+    """Plain SGD, one document per step: p <- p - lr * dloss/dp, lr decaying linearly from learning_rate to 0.
+    Returns the loss of every step."""
     params = parameters(state_dict)
     losses = []
     for step in range(num_steps):
         loss = loss_fn(state_dict, encode(docs[step % len(docs)], uchars))
         loss.backward()
+        lr = learning_rate * (1 - step / num_steps)
         for p in params:
-            p.data -= learning_rate * p.grad
+            p.data -= lr * p.grad
             p.grad = 0
         losses.append(loss.data)
     return losses
@@ -267,7 +269,7 @@ def sample1(state_dict, temperature=0.5):
     return "".join(out)
 
 
-def main(num_steps=1000, learning_rate=0.1):
+def main(num_steps=600, learning_rate=0.3):
     """Train the one-head attention model with SGD, score it on the validation names, sample 20 names."""
     random.seed(42)
     state_dict = init_params1(vocab_size)
