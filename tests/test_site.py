@@ -1,0 +1,233 @@
+"""The website as a reader sees it: the built site, served on 127.0.0.1, opened page by page in headless Chromium.
+
+Checks: no broken internal link or anchor, every image loads, math is rendered by MathJax (no raw `$...$`
+left), every chapter shows a figure and the outputs of its code cells, and the search page finds things.
+Screenshots of the landing page and of a chapter go to test-artifacts/.
+
+The site is the one in $MICROGPT_SITE when that is set (.ci/run builds it once, with `make book`);
+otherwise this test builds it with `jupyter-book build .` into _build/ (quick when `make book` ran before).
+"""
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import colab_links  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = os.path.join(ROOT, "test-artifacts")
+RAW_MATH = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[")  # $...$, \( or \[ left in the text = math not rendered
+
+# Everything the browser can tell about a page, in one round trip.
+PAGE_FACTS = """
+const ids = [...document.querySelectorAll('[id]')].map(e => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map(e => e.name));
+const loaded = img => img.complete && img.naturalWidth > 0;
+const article = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+const prose = article.cloneNode(true);
+prose.querySelectorAll('pre, code, script, style, mjx-container, .cell_output, .highlight, .math')
+    .forEach(e => e.remove());
+const outputs = [...article.querySelectorAll('.cell_output')];
+return {
+  ids: ids,
+  links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+  images: [...document.querySelectorAll('img')].map(i => [i.currentSrc || i.src, loaded(i)]),
+  figures: [...article.querySelectorAll('.cell_output img, figure img')].filter(loaded).length,
+  math: [...article.querySelectorAll('.math')].map(m => [m.textContent.slice(0, 60), !!m.querySelector('mjx-container')]),
+  prose: prose.textContent,
+  code_cells: article.querySelectorAll('.cell .cell_input').length,
+  visible_outputs: outputs.filter(o => o.textContent.trim() !== '' || o.querySelector('img')).length,
+};
+"""
+
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  MathJax.startup.promise.then(() => done('ok'), e => done('error: ' + e));
+} else {
+  done(document.querySelector('.math') ? 'MathJax did not load' : 'no math');
+}
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The folder of a built site."""
+    if os.environ.get("MICROGPT_SITE"):
+        folder = os.path.join(ROOT, os.environ["MICROGPT_SITE"])  # relative to the repository, or absolute
+        assert os.path.isfile(os.path.join(folder, "index.html")), f"MICROGPT_SITE={folder} holds no built site"
+        return folder
+    jupyter_book = os.path.join(os.path.dirname(sys.executable), "jupyter-book")
+    result = subprocess.run([jupyter_book, "build", ROOT], cwd=ROOT, capture_output=True, text=True, timeout=3000)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return os.path.join(ROOT, "_build", "html")
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served over HTTP on 127.0.0.1 (a free port); yields its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="microgpt-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def pages(site):
+    """Every HTML page of the site, relative to it (not the theme's assets or the copied sources)."""
+    found = []
+    for folder, dirs, files in os.walk(site):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        found += [os.path.relpath(os.path.join(folder, f), site) for f in files if f.endswith(".html")]
+    return sorted(found)
+
+
+def open_page(driver, url):
+    """Load url, let MathJax finish, scroll through it so every image loads; return the MathJax state."""
+    driver.get(url)
+    mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    deadline = time.time() + 10
+    while time.time() < deadline and not driver.execute_script(
+            "return [...document.images].every(i => i.complete)"):
+        time.sleep(0.2)
+    driver.execute_script("window.scrollTo(0, 0)")
+    return mathjax
+
+
+def fetch_status(url, cache={}):
+    if url not in cache:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                cache[url] = (response.status, response.read())
+        except urllib.error.HTTPError as e:
+            cache[url] = (e.code, b"")
+    return cache[url]
+
+
+@pytest.mark.browser
+def test_every_page_in_a_real_browser(browser, site, server):  # browser first: skip before building
+    problems = []
+    facts = {}
+    chapters = {os.path.splitext(p)[0] + ".html" for p in colab_links.chapter_notebooks()}
+    all_pages = pages(site)
+    assert chapters <= set(all_pages), f"chapters missing from the site: {chapters - set(all_pages)}"
+
+    for page in all_pages:
+        mathjax = open_page(browser, server + page)
+        f = facts[page] = browser.execute_script(PAGE_FACTS)
+        if mathjax not in ("ok", "no math"):
+            problems.append(f"{page}: {mathjax}")
+        unrendered = [text for text, rendered in f["math"] if not rendered]
+        if unrendered:
+            problems.append(f"{page}: math not rendered: {unrendered[:3]}")
+        raw = RAW_MATH.findall(f["prose"])
+        if raw:
+            problems.append(f"{page}: raw math left in the text: {raw[:3]}")
+        broken = [src for src, ok in f["images"] if not ok]
+        if broken:
+            problems.append(f"{page}: images that do not load: {broken[:5]}")
+        if page in chapters:
+            if f["figures"] < 1:
+                problems.append(f"{page}: a chapter without a figure")
+            if f["code_cells"] < 1 or f["visible_outputs"] < 1:
+                problems.append(f"{page}: code cells {f['code_cells']}, outputs shown {f['visible_outputs']}")
+
+    # Internal links: the page exists, and so does the anchor.
+    ids = {server + page: set(f["ids"]) for page, f in facts.items()}
+    for page, f in facts.items():
+        for link in sorted(set(f["links"])):
+            if not link.startswith(server):
+                continue  # GitHub, Colab, ...: not ours to check offline
+            target, _, anchor = link.partition("#")
+            target = target.split("?")[0]
+            if target.endswith("/"):
+                target += "index.html"
+            if target not in ids:
+                status, body = fetch_status(target)
+                if status != 200:
+                    problems.append(f"{page}: broken link {link} (HTTP {status})")
+                    continue
+                ids[target] = set(re.findall(r'\bid="([^"]+)"', body.decode("utf-8", "replace")))
+            if anchor and urllib.parse.unquote(anchor) not in ids[target]:
+                problems.append(f"{page}: link to a missing anchor {link}")
+
+    # Search: the page runs Sphinx's search and lists results.
+    browser.get(server + "search.html?q=attention")
+    deadline = time.time() + 30
+    results = []
+    while time.time() < deadline and not results:
+        time.sleep(0.5)
+        results = browser.execute_script(
+            "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+    if not results:
+        problems.append("search.html?q=attention shows no results")
+    elif not any("attention" in r for r in results):
+        problems.append(f"searching 'attention' does not find the attention chapter: {results[:5]}")
+
+    # Screenshots for people: the landing page and the last chapter, each as a first-time visitor sees it.
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    for name, page in (("landing.png", "index.html"), ("chapter.png", sorted(chapters)[-1])):
+        browser.execute_script("sessionStorage.clear(); localStorage.clear()")  # forget the sidebar's scroll
+        browser.get(server + page)
+        browser.execute_async_script(WAIT_FOR_MATHJAX)
+        browser.execute_script("document.querySelectorAll('.bd-sidebar-primary, .bd-sidebar-primary *')"
+                               ".forEach(e => { e.scrollTop = 0; })")  # the theme scrolls to the current page
+        time.sleep(0.5)
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, name)), name
+
+    assert sum(len(f["math"]) for f in facts.values()) > 0, "no page has math: is the math check still working?"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_how_to_use_covers_every_chapter():
+    """The onboarding page has a time estimate and an exercise link for every chapter of _toc.yml."""
+    text = open(os.path.join(ROOT, "book", "how_to_use.md"), encoding="utf-8").read()
+    for path in colab_links.chapter_notebooks():
+        stem = os.path.splitext(os.path.basename(path))[0]
+        first = open(os.path.join(ROOT, path), encoding="utf-8").read()
+        label = re.search(r"\((ch-[\w-]+)\)=", first).group(1)
+        assert f"{{ref}}`{label}` | {{{{ read_{stem} }}}} | {{{{ exercises_{stem} }}}} |" in text, stem
+        assert f'{{ref}}`{label}`: <a href="{stem}.html#exercises">' in text, stem
