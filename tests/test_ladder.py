@@ -1,7 +1,7 @@
 """The ladder climbs: each rung's model beats the one before on validation loss.
 
 The numbers are the ones the book itself glued into its pages, read from the executed notebooks that
-`make book` leaves in _build/jupyter_execute (CI builds the book before it runs the tests).
+`make book` leaves in _build/jupyter_execute/book/*.glue.json (CI builds the book before it runs the tests).
 """
 import glob
 import json
@@ -16,14 +16,12 @@ RUNGS = ["uniform", "bigram", "mlp", "autograd", "attention", "gpt", "adam"]
 
 
 def glued_values():
+    """Every value the chapters glued, from the <chapter>.glue.json files myst-nb writes while building."""
     values = {}
-    for path in sorted(glob.glob(os.path.join(BUILD, "jupyter_execute", "book", "*.ipynb"))):
-        for cell in json.load(open(path, encoding="utf-8"))["cells"]:
-            for output in cell.get("outputs", []):
-                name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-                if name:
-                    text = output["data"]["text/plain"]
-                    values[name] = ("".join(text) if isinstance(text, list) else text).strip("'\"")
+    for path in sorted(glob.glob(os.path.join(BUILD, "jupyter_execute", "book", "*.glue.json"))):
+        for name, output in json.load(open(path, encoding="utf-8")).items():
+            text = output["data"]["text/plain"]
+            values[name] = ("".join(text) if isinstance(text, list) else text).strip("'\"")
     return values
 
 
