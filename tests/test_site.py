@@ -1,7 +1,8 @@
 """The website as a reader sees it: the built site, served on 127.0.0.1, opened page by page in headless Chromium.
 
 Checks: no broken internal link or anchor, every image loads, math is rendered by MathJax (no raw `$...$`
-left), every chapter shows a figure and the outputs of its code cells, and the search page finds things.
+left), every chapter shows a figure and the outputs of its code cells, every image in a chapter's text has alt
+text and a caption, and the search page finds things.
 Screenshots of the landing page and of a chapter go to test-artifacts/.
 
 The site is the one in $MICROGPT_SITE when that is set (.ci/run builds it once, with `make book`);
@@ -43,11 +44,14 @@ const prose = article.cloneNode(true);
 prose.querySelectorAll('pre, code, script, style, mjx-container, .cell_output, .highlight, .math')
     .forEach(e => e.remove());
 const outputs = [...article.querySelectorAll('.cell_output')];
+const caption = img => (img.closest('figure')?.querySelector('figcaption')?.textContent || '').trim();
 return {
   ids: ids,
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
   images: [...document.querySelectorAll('img')].map(i => [i.currentSrc || i.src, loaded(i)]),
   figures: [...article.querySelectorAll('.cell_output img, figure img')].filter(loaded).length,
+  no_alt: [...article.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src),
+  no_caption: [...article.querySelectorAll('img')].filter(i => !caption(i)).map(i => i.src),
   math: [...article.querySelectorAll('.math')].map(m => [m.textContent.slice(0, 60), !!m.querySelector('mjx-container')]),
   prose: prose.textContent,
   code_cells: article.querySelectorAll('.cell .cell_input').length,
@@ -172,6 +176,10 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
         if page in chapters:
             if f["figures"] < 1:
                 problems.append(f"{page}: a chapter without a figure")
+            if f["no_alt"]:
+                problems.append(f"{page}: images without alt text: {f['no_alt'][:5]}")
+            if f["no_caption"]:
+                problems.append(f"{page}: images without a caption: {f['no_caption'][:5]}")
             if f["code_cells"] < 1 or f["visible_outputs"] < 1:
                 problems.append(f"{page}: code cells {f['code_cells']}, outputs shown {f['visible_outputs']}")
 
