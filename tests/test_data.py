@@ -7,7 +7,17 @@ import pytest
 
 import data
 
-NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "names.txt")
+SHARED_NAMES = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "names.txt")
+
+
+@pytest.fixture(scope="session")
+def names():
+    """A real names.txt: $MICROGPT_DATA, the shared copy beside the repository, or the loader's own download."""
+    for path in (os.environ.get("MICROGPT_DATA"), SHARED_NAMES):
+        if path and os.path.isfile(path):
+            return path
+    data.load_docs()  # a fresh machine: download and verify the pinned file into the cache
+    return data.cache_path()
 
 
 @pytest.fixture
@@ -35,25 +45,25 @@ def assert_one_sentence(message):
     assert "\n" not in message and message.endswith(".") and len(message) < 300, message
 
 
-def test_the_pinned_file_is_the_one_we_know():
-    assert hashlib.sha256(open(NAMES, "rb").read()).hexdigest() == data.NAMES_SHA256
+def test_the_pinned_file_is_the_one_we_know(names):
+    assert hashlib.sha256(open(names, "rb").read()).hexdigest() == data.NAMES_SHA256
 
 
-def test_environment_variable_is_used(env, monkeypatch):
-    monkeypatch.setenv("MICROGPT_DATA", NAMES)
+def test_environment_variable_is_used(names, env, monkeypatch):
+    monkeypatch.setenv("MICROGPT_DATA", names)
     docs = data.load_docs()
     assert len(docs) == 32033 and docs[0] == "emma" and all(d == d.strip() and d for d in docs)
 
 
-def test_explicit_path_wins_and_any_characters_work(env, monkeypatch):
-    monkeypatch.setenv("MICROGPT_DATA", NAMES)
+def test_explicit_path_wins_and_any_characters_work(names, env, monkeypatch):
+    monkeypatch.setenv("MICROGPT_DATA", names)
     path = env / "mine.txt"
     path.write_text("  Zoë\r\n\n Åsa \nbob\n", encoding="utf-8")
     assert data.load_docs(str(path)) == ["Zoë", "Åsa", "bob"]
 
 
-def test_download_is_verified_and_cached(env, monkeypatch):
-    serve(monkeypatch, open(NAMES, "rb").read())
+def test_download_is_verified_and_cached(names, env, monkeypatch):
+    serve(monkeypatch, open(names, "rb").read())
     assert len(data.load_docs()) == 32033
     assert os.path.isfile(data.cache_path()) and not os.path.exists(data.cache_path() + ".part")
     monkeypatch.setattr(urllib.request, "urlretrieve", None)  # a second load must not download
