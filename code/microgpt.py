@@ -141,7 +141,7 @@ class Value:
             elif v not in visited:
                 visited.add(v)
                 stack.append((v, True))
-                stack.extend((child, False) for child in reversed(v._children))
+                stack.extend((child, False) for child in reversed(v._children) if child not in visited)
         # then walk it from the output back: the chain rule, one node at a time
         self.grad = 1
         for v in reversed(topo):
