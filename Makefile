@@ -5,25 +5,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code strip bench serve clean
+.PHONY: book test code check strip bench serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
-book: $(BIN)/activate
-	$(BIN)/python tools/tangle.py --check
+book: check
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)
 
-code:
-	python3 tools/tangle.py
+# Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
+# the README's Colab links. `make code` rewrites it; `make check` only verifies it (one sentence per stale file).
+code: $(BIN)/activate
+	$(BIN)/python tools/tangle.py
+	$(BIN)/python tools/colab_links.py --write
 
-strip:
-	python3 tools/tangle.py --strip
+check: $(BIN)/activate
+	$(BIN)/python tools/tangle.py --check
+	$(BIN)/python tools/colab_links.py --check
+
+strip: $(BIN)/activate
+	$(BIN)/python tools/tangle.py --strip
 
 bench: $(BIN)/activate
 	$(BIN)/python tools/bench.py

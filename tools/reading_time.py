@@ -2,7 +2,7 @@
 
 The book types no number by hand, so the "how to use this book" page gets its time estimates from here:
 for every notebook in _toc.yml it counts the words of the prose, the lines of code a reader sees (recap
-cells, which the book hides, do not count) and the exercises, and turns them into minutes. The results
+cells and setup cells, which the book hides, and glue cells, which it removes, do not count) and the exercises, and turns them into minutes. The results
 are MyST substitutions: {{ read_01_tokenizing }}, {{ exercises_01_tokenizing }}, {{ read_total }},
 {{ exercises_total }}. They change by themselves when a chapter grows.
 """
@@ -28,7 +28,8 @@ def measure(path):
         if cell["cell_type"] == "markdown":
             words += len(text.split())
             exercises += len(EXERCISE.findall(text))
-        elif cell["cell_type"] == "code" and not text.startswith("#| recap"):
+        elif cell["cell_type"] == "code" and not text.startswith(("#| recap", "#| setup")) \
+                and "remove-cell" not in cell["metadata"].get("tags", []):
             code += sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#|"))
     return words, code, exercises
 
