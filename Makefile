@@ -1,4 +1,5 @@
-# The two commands of the README: `make book` builds the site, `make test` runs every test.
+# The two commands of the README: `make book` builds the site, `make test` runs every test
+# (`make quick`: only the quick tests, in seconds: no notebook runs, no browser, no full training run).
 # Both create .venv from requirements.txt on first use (needs only Python 3.11 and make).
 PYTHON ?= python3.11
 VENV := .venv
@@ -18,6 +19,10 @@ book: $(BIN)/activate
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)
+
+.PHONY: quick
+quick: $(BIN)/activate
+	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
 
 code:
 	python3 tools/tangle.py
