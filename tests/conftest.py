@@ -77,7 +77,8 @@ def pytest_sessionstart(session):
     jupyter_book = os.path.join(os.path.dirname(sys.executable), "jupyter-book")
     result = subprocess.run([jupyter_book, "build", ROOT], cwd=ROOT, capture_output=True, text=True, timeout=3000)
     if result.returncode != 0:
-        raise pytest.UsageError("--build-site: the book did not build:\n" + result.stdout[-3000:] + result.stderr[-3000:])
+        log = result.stdout[-3000:] + result.stderr[-3000:]
+        raise pytest.UsageError(f"--build-site: the book did not build:\n{log}")
 
 
 @pytest.fixture(scope="session")
