@@ -1,4 +1,5 @@
-# The two commands of the README: `make book` builds the site, `make test` runs every test.
+# The two commands of the README: `make book` builds the site, `make test` runs every test
+# (`make quick`: only the quick tests, in seconds: no notebook runs, no browser, no full training run).
 # Both create .venv from requirements.txt on first use (needs only Python 3.11 and make).
 PYTHON ?= python3.11
 VENV := .venv
@@ -17,6 +18,10 @@ book: check
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)
+
+.PHONY: quick
+quick: $(BIN)/activate
+	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
 # the README's Colab links. `make code` rewrites it; `make check` only verifies it (one sentence per stale file).

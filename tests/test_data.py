@@ -1,23 +1,19 @@
-"""The data loader: the happy paths and every error case, each a single readable sentence."""
+"""The data loader: the happy paths and every error case, each a single readable sentence.
+
+The last test runs the first chapter notebook without the data and without a network, as a Colab reader
+might: it must stop with the loader's one-sentence message (marker `notebook`: it starts a kernel).
+"""
 import hashlib
 import os
 import urllib.request
 
 import pytest
+from nbclient.exceptions import CellExecutionError
 
 import data
+from conftest import assert_one_sentence, run_alone
 
-SHARED_NAMES = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "names.txt")
-
-
-@pytest.fixture(scope="session")
-def names():
-    """A real names.txt: $MICROGPT_DATA, the shared copy beside the repository, or the loader's own download."""
-    for path in (os.environ.get("MICROGPT_DATA"), SHARED_NAMES):
-        if path and os.path.isfile(path):
-            return path
-    data.load_docs()  # a fresh machine: download and verify the pinned file into the cache
-    return data.cache_path()
+DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens on the discard port: every download fails at once
 
 
 @pytest.fixture
@@ -39,10 +35,6 @@ def serve(monkeypatch, content):
         with open(filename, "wb") as f:
             f.write(content)
     monkeypatch.setattr(urllib.request, "urlretrieve", fake_urlretrieve)
-
-
-def assert_one_sentence(message):
-    assert "\n" not in message and message.endswith(".") and len(message) < 300, message
 
 
 def test_the_pinned_file_is_the_one_we_know(names):
@@ -113,3 +105,18 @@ def test_bad_files(env, content, words):
         data.load_docs(str(path))
     assert words in str(e.value)
     assert_one_sentence(str(e.value))
+
+
+@pytest.mark.notebook
+def test_without_data_and_offline_a_notebook_stops_with_one_sentence(tmp_path):
+    proxies = {k: DEAD_PROXY for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY")}
+    with pytest.raises(CellExecutionError) as error:
+        run_alone("book/01_tokenizing.ipynb", tmp_path, MICROGPT_DATA=None, NO_PROXY=None, no_proxy=None, **proxies)
+    e = error.value
+    assert e.ename == "DataError", str(e)
+    assert e.evalue.startswith(f"Could not download names.txt from {data.NAMES_URL}"), e.evalue
+    assert e.evalue.endswith("or set MICROGPT_DATA to the path of a local copy."), e.evalue
+    assert_one_sentence(e.evalue)
+    assert "During handling of the above exception" not in str(e)  # the message stands alone, no chained noise
+    assert not os.path.exists(tmp_path / "cache" / "names.txt")
+    assert not os.path.exists(tmp_path / "cache" / "names.txt.part")

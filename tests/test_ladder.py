@@ -1,7 +1,8 @@
 """The ladder climbs: each rung's model beats the one before on validation loss.
 
 The numbers are the ones the book itself glued into its pages, read from the executed notebooks that
-`make book` leaves in _build/jupyter_execute/book/*.glue.json (CI builds the book before it runs the tests).
+`make book` leaves beside the site: _build/jupyter_execute/book/*.glue.json next to _build/html (the
+`site` fixture of conftest.py finds the build; without one these tests skip, or fail where CI is set).
 """
 import glob
 import json
@@ -9,16 +10,13 @@ import os
 
 import pytest
 
-from conftest import ROOT
-
-BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
 RUNGS = ["uniform", "bigram", "mlp", "autograd", "attention", "gpt", "adam"]
 
 
-def glued_values():
+def glued_values(build):
     """Every value the chapters glued, from the <chapter>.glue.json files myst-nb writes while building."""
     values = {}
-    for path in sorted(glob.glob(os.path.join(BUILD, "jupyter_execute", "book", "*.glue.json"))):
+    for path in sorted(glob.glob(os.path.join(build, "jupyter_execute", "book", "*.glue.json"))):
         for name, output in json.load(open(path, encoding="utf-8")).items():
             text = output["data"]["text/plain"]
             values[name] = ("".join(text) if isinstance(text, list) else text).strip("'\"")
@@ -26,10 +24,10 @@ def glued_values():
 
 
 @pytest.fixture(scope="module")
-def glue():
-    values = glued_values()
-    if not values:
-        pytest.skip(f"no executed book in {BUILD}: run `make book` first (CI does)")
+def glue(site):
+    build = os.path.dirname(os.path.abspath(site))
+    values = glued_values(build)
+    assert values, f"the built site {site} has no executed notebooks beside it ({build}/jupyter_execute/book)"
     return values
 
 

@@ -4,10 +4,9 @@ import os
 
 import pytest
 
-from conftest import SHARED
+from conftest import ORIGINAL_TRACE_SHA256, SHARED
 
 REFERENCE = os.environ.get("MICROGPT_REFERENCE") or os.path.join(SHARED, "reference", "microgpt-reference-run.txt")
-ORIGINAL_TRACE_SHA256 = "693e1df117a0fa77d5d2362bd4a60b2770c3dc745638f0104bd9881273d54394"  # the original's output
 
 
 @pytest.mark.slow

@@ -5,16 +5,14 @@ left), every chapter shows a figure and the outputs of its code cells, every ima
 text and a caption, and the search page finds things.
 Screenshots of the landing page and of a chapter go to test-artifacts/.
 
-The site is the one in $MICROGPT_SITE when that is set (.ci/run builds it once, with `make book`);
-otherwise this test builds it with `jupyter-book build .` into _build/ (quick when `make book` ran before).
+The site comes from the `site` fixture of conftest.py: $MICROGPT_SITE, else _build/html (`make book`, or
+pytest's --build-site). Marker: `browser`.
 """
 import functools
 import http.server
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,9 +23,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
-
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import colab_links  # noqa: E402
+from toc import chapter_notebooks
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -72,19 +68,6 @@ if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def site():
-    """The folder of a built site."""
-    if os.environ.get("MICROGPT_SITE"):
-        folder = os.path.join(ROOT, os.environ["MICROGPT_SITE"])  # relative to the repository, or absolute
-        assert os.path.isfile(os.path.join(folder, "index.html")), f"MICROGPT_SITE={folder} holds no built site"
-        return folder
-    jupyter_book = os.path.join(os.path.dirname(sys.executable), "jupyter-book")
-    result = subprocess.run([jupyter_book, "build", ROOT], cwd=ROOT, capture_output=True, text=True, timeout=3000)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return os.path.join(ROOT, "_build", "html")
 
 
 @pytest.fixture(scope="module")
@@ -152,10 +135,10 @@ def fetch_status(url, cache={}):
 
 
 @pytest.mark.browser
-def test_every_page_in_a_real_browser(browser, site, server):  # browser first: skip before building
+def test_every_page_in_a_real_browser(browser, site, server):  # browser first: no Chromium, no site needed
     problems = []
     facts = {}
-    chapters = {os.path.splitext(p)[0] + ".html" for p in colab_links.chapter_notebooks()}
+    chapters = {os.path.splitext(p)[0] + ".html" for p in chapter_notebooks()}
     all_pages = pages(site)
     assert chapters <= set(all_pages), f"chapters missing from the site: {chapters - set(all_pages)}"
 
@@ -233,7 +216,7 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
 def test_how_to_use_covers_every_chapter():
     """The onboarding page has a time estimate and an exercise link for every chapter of _toc.yml."""
     text = open(os.path.join(ROOT, "book", "how_to_use.md"), encoding="utf-8").read()
-    for path in colab_links.chapter_notebooks():
+    for path in chapter_notebooks():
         stem = os.path.splitext(os.path.basename(path))[0]
         first = open(os.path.join(ROOT, path), encoding="utf-8").read()
         label = re.search(r"\((ch-[\w-]+)\)=", first).group(1)

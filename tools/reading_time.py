@@ -12,7 +12,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from colab_links import chapter_notebooks
+from toc import chapter_notebooks
 
 WORDS_PER_MINUTE = 200      # an average pace for technical prose
 CODE_LINES_PER_MINUTE = 10  # reading a line of code, running the cell and looking at what it prints
