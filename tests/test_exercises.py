@@ -230,3 +230,25 @@ def test_the_checker_says_right_or_wrong_and_never_the_answer():
 
     unknown, said = run_check(ns, "ex-no-such-label", 20.0)
     assert unknown is False and "ex-no-such-label" in said and "Right" not in said
+
+
+def test_the_onboarding_page_indexes_every_exercise_and_has_a_checkpoint_per_part():
+    """how_to_use.md lists the exercises and checkpoints that tools/reading_time.py generates from the chapters."""
+    import reading_time
+    text = open(os.path.join(ROOT, "book", "how_to_use.md"), encoding="utf-8").read()
+    subs = reading_time.estimates(ROOT)
+    used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text))
+    assert used <= set(subs), f"substitutions the page uses but nothing makes: {used - set(subs)}"
+    for path in chapters():
+        stem = os.path.splitext(os.path.basename(path))[0]
+        assert f"exercise_list_{stem}" in used, f"the exercise index has no generated list for {stem}"
+        for label, ex in exercises(cells_of(path)).items():
+            assert f"<{label}>`" in subs[f"exercise_list_{stem}"], f"{label} is missing from the index"
+    assert "checkpoints" in used
+    lines = subs["checkpoints"].splitlines()
+    assert len(lines) == len(reading_time.parts(ROOT)) and len(lines) >= 3
+    for line, (caption, notebooks) in zip(lines, reading_time.parts(ROOT)):
+        assert line.startswith(f"- **{caption}**") and re.search(r"about \d+ min\)$", line), line
+        predict = [label for nb in notebooks for label, ex in exercises(cells_of(nb)).items()
+                   if ex["title"].startswith("Predict")]
+        assert all(f"<{label}>`" in line for label in predict), f"{caption}: a predict exercise is missing"
