@@ -118,6 +118,8 @@ def estimates(root):
 
 
 def add_estimates(app, config):
+    if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
+        return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
     config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir))}
 
 
