@@ -1,15 +1,21 @@
-"""reading_time.py: a tiny Sphinx extension that estimates how long each chapter takes.
+"""reading_time.py: a tiny Sphinx extension that estimates how long each chapter takes, and indexes its exercises.
 
 The book types no number by hand, so the "how to use this book" page gets its time estimates from here:
 for every notebook in _toc.yml it counts the words of the prose, the lines of code a reader sees (recap
-cells and setup cells, which the book hides, and glue cells, which it removes, do not count) and the exercises, and turns them into minutes. The results
-are MyST substitutions: {{ read_01_tokenizing }}, {{ exercises_01_tokenizing }}, {{ read_total }},
-{{ exercises_total }}. They change by themselves when a chapter grows.
+cells and setup cells, which the book hides, and glue cells, which it removes, do not count) and the
+exercises, and turns them into minutes. It also reads each exercise's label and title, so the page's
+exercise index and its checkpoints are generated too, never kept by hand. The results are MyST substitutions:
+{{ read_01_tokenizing }}, {{ exercises_01_tokenizing }}, {{ read_total }}, {{ exercises_total }},
+{{ exercise_list_01_tokenizing }} (links to the chapter's exercises, with their titles) and {{ checkpoints }}
+(one line per part of _toc.yml: the exercises to pass before moving on, and how long they take). They change
+by themselves when a chapter grows.
 """
 import json
 import os
 import re
 import sys
+
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from toc import chapter_notebooks
@@ -17,7 +23,17 @@ from toc import chapter_notebooks
 WORDS_PER_MINUTE = 200      # an average pace for technical prose
 CODE_LINES_PER_MINUTE = 10  # reading a line of code, running the cell and looking at what it prints
 MINUTES_PER_EXERCISE = 10   # predict, run, think: the exercises are small
-EXERCISE = re.compile(r"^(```|:::)\{exercise(-start)?\}", re.M)
+EXERCISE = re.compile(r"^(?:`{3,}|:{3,})\{exercise(?:-start)?\}[ \t]*(.*)\n(?::[\w-]+:.*\n)*?:label:[ \t]*(\S+)",
+                      re.M)  # an exercise's title (group 1) and its label (group 2)
+
+
+def exercises_of(path):
+    """[(label, title)] of the exercises of one notebook, in reading order."""
+    found = []
+    for cell in json.load(open(path, encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            found += [(m.group(2), m.group(1).strip()) for m in EXERCISE.finditer("".join(cell["source"]))]
+    return found
 
 
 def measure(path):
@@ -27,7 +43,7 @@ def measure(path):
         text = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
             words += len(text.split())
-            exercises += len(EXERCISE.findall(text))
+            exercises += sum(1 for _ in EXERCISE.finditer(text))
         elif cell["cell_type"] == "code" and not text.startswith(("#| recap", "#| setup")) \
                 and "remove-cell" not in cell["metadata"].get("tags", []):
             code += sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#|"))
@@ -37,6 +53,49 @@ def measure(path):
 def minutes(x):
     """Round to a multiple of 5 minutes, at least 5: these are estimates, not measurements."""
     return max(5, 5 * round(x / 5))
+
+
+def link(label, title, short=False):
+    """A MyST reference to an exercise, showing its title (short: without the kind, "Predict, then run: ")."""
+    if short and ": " in title:
+        title = title.split(": ", 1)[1]
+    return f"{{ref}}`{re.sub(r'[`<>]', '', title)} <{label}>`"
+
+
+def parts(root):
+    """[(caption, [chapter notebooks])] for each part of _toc.yml that holds chapter notebooks."""
+    with open(os.path.join(root, "_toc.yml")) as f:
+        toc = yaml.safe_load(f)
+    out = []
+    for part in toc.get("parts", []):
+        notebooks = [c["file"] + ".ipynb" for c in part.get("chapters", [])
+                     if os.path.isfile(os.path.join(root, c["file"] + ".ipynb"))]
+        if notebooks:
+            out.append((part.get("caption", ""), notebooks))
+    return out
+
+
+def checkpoint(root, notebooks):
+    """The exercises of a part that a newcomer should pass: its predict exercises, which `check` answers
+    (a chapter without one contributes its first exercise)."""
+    chosen = []
+    for nb in notebooks:
+        found = exercises_of(os.path.join(root, nb))
+        chosen += [ex for ex in found if ex[1].startswith("Predict")] or found[:1]
+    return chosen
+
+
+def checkpoints(root):
+    """The checkpoints as a Markdown list: one line per part."""
+    found = parts(root)
+    lines = []
+    for k, (caption, notebooks) in enumerate(found):
+        chosen = checkpoint(root, notebooks)
+        then = f"before *{found[k + 1][0]}*" if k + 1 < len(found) else "to finish the book"
+        n = f"{len(chosen)} exercise" + ("s" if len(chosen) != 1 else "")
+        lines.append(f"- **{caption}**, {then}: " + "; ".join(link(*ex, short=True) for ex in chosen)
+                     + f" ({n}, about {minutes(len(chosen) * MINUTES_PER_EXERCISE)} min)")
+    return "\n".join(lines)
 
 
 def estimates(root):
@@ -49,13 +108,18 @@ def estimates(root):
         stem = os.path.splitext(os.path.basename(nb))[0]
         out[f"read_{stem}"] = f"{read} min"
         out[f"exercises_{stem}"] = f"{ex} min" if ex else "—"
+        found = exercises_of(os.path.join(root, nb))
+        out[f"exercise_list_{stem}"] = "; ".join(link(*e) for e in found) if found else "none yet"
         total_read, total_ex = total_read + read, total_ex + ex
     out["read_total"] = f"{total_read / 60:.1f} hours"
     out["exercises_total"] = f"{total_ex / 60:.1f} hours"
+    out["checkpoints"] = checkpoints(root)
     return out
 
 
 def add_estimates(app, config):
+    if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
+        return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
     config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir))}
 
 
@@ -66,4 +130,4 @@ def setup(app):
 
 if __name__ == "__main__":  # print the table: python tools/reading_time.py
     for key, value in estimates(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))).items():
-        print(f"{key:32s} {value}")
+        print(f"{key:32s} {value}" if "\n" not in value else f"{key}:\n{value}")
