@@ -2,13 +2,15 @@
 
 Checks: no broken internal link or anchor, every image loads, math is rendered by MathJax (no raw `$...$`
 left), every chapter shows a figure and the outputs of its code cells, every image in a chapter's text has alt
-text and a caption, and the search page finds things.
+text and a caption, and the search page finds things. And each chapter page shows the idea, not the machinery:
+no tangle directive, no glue echo box, no code cell that scrolls sideways in a 1400-pixel-wide window.
 Screenshots of the landing page and of a chapter go to test-artifacts/.
 
 The site comes from the `site` fixture of conftest.py: $MICROGPT_SITE, else _build/html (`make book`, or
 pytest's --build-site). Marker: `browser`.
 """
 import functools
+import json
 import http.server
 import os
 import re
@@ -222,3 +224,47 @@ def test_how_to_use_covers_every_chapter():
         label = re.search(r"\((ch-[\w-]+)\)=", first).group(1)
         assert f"{{ref}}`{label}` | {{{{ read_{stem} }}}} | {{{{ exercises_{stem} }}}} |" in text, stem
         assert f'{{ref}}`{label}`: <a href="{stem}.html#exercises">' in text, stem
+
+
+MACHINERY = """
+const pres = [...document.querySelectorAll('div.cell pre')].filter(p => p.offsetParent !== null);
+return {
+  directives: pres.filter(p => p.textContent.split('\\n').some(l => l.startsWith('#|')))
+                  .map(p => p.textContent.slice(0, 60)),
+  scrolling: pres.filter(p => p.scrollWidth > p.clientWidth + 1)
+                 .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b).slice(0, 100)),
+  outputs: [...document.querySelectorAll('div.cell_output')].map(o => o.textContent.trim()),
+  setups: document.querySelectorAll('div.cell.tag_hide-input details').length,
+};
+"""
+
+
+def glued_reprs(site, page):
+    """The text/plain of every value a chapter glued: what a glue echo box would show."""
+    path = os.path.join(os.path.dirname(site), "jupyter_execute", os.path.splitext(page)[0] + ".glue.json")
+    if not os.path.isfile(path):
+        return set()
+    values = json.load(open(path, encoding="utf-8")).values()
+    return {"".join(v["data"]["text/plain"]).strip() for v in values if "text/plain" in v["data"]}
+
+
+@pytest.mark.browser
+def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
+    """At a 1400-pixel-wide window: no `#|` directive, no glue echo box, no code cell scrolling sideways."""
+    browser.set_window_size(1400, 1000)
+    problems = []
+    try:
+        for path in chapter_notebooks():
+            page = os.path.splitext(path)[0] + ".html"
+            browser.get(server + page)
+            f = browser.execute_script(MACHINERY)
+            if f["directives"]:
+                problems.append(f"{page}: tangle directives shown: {f['directives'][:3]}")
+            echoes = [o for o in f["outputs"] if o in glued_reprs(site, page) and o.startswith("'")]
+            if echoes:
+                problems.append(f"{page}: glue echo outputs shown: {echoes[:5]}")
+            if f["scrolling"]:
+                problems.append(f"{page}: {len(f['scrolling'])} code cells scroll sideways: {f['scrolling'][:3]}")
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert not problems, "\n".join(problems)

@@ -173,3 +173,12 @@ def test_the_block_inventory_lists_every_block_and_contributing_shows_it():
     for block, info in blocks.items():
         row = next(line for line in result.stdout.splitlines() if line.startswith(f"| `{block}` |"))
         assert info["owner"] in row and row in contributing
+
+
+def test_code_lines_fit_the_text_column():
+    """The site's column holds 100 characters of code (book/_static/book.css); tests/test_site.py checks the
+    rendered pages, this checks the source."""
+    _, chapters = tangle.load(ROOT)
+    long = [(cell.where, line) for _, cells in chapters for cell in cells
+            for line in tangle.cell_source(cell.cell).split("\n") if len(line) > 100]
+    assert not long, f"{len(long)} code lines longer than 100 characters, first: {long[:3]}"
