@@ -46,8 +46,22 @@ def site():
 
 
 class SubPath(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under PREFIX only (as GitHub Pages serves a project site); remembers every path."""
+    """Serves the site under PREFIX only (as GitHub Pages serves a project site); remembers every path.
+
+    A test may replace the site's live/config.json (server.config), to send the pages to a stand-in CDN."""
     requested = []
+
+    def do_GET(self):
+        config = getattr(self.server, "config", None)
+        if config and self.path.split("?")[0] == PREFIX + "_static/live/config.json":
+            self.requested.append(self.path)
+            body = json.dumps(config).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        return super().do_GET()
 
     def translate_path(self, path):
         self.requested.append(path)
@@ -336,3 +350,52 @@ def test_playground(browser, server):
     time.sleep(0.3)
     assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground-inside.png"))
     check_requests(browser, server)
+
+
+class StandInCDN(http.server.SimpleHTTPRequestHandler):
+    """A second origin that serves the Pyodide core as the CDN does (with CORS); under tampered/ one file differs."""
+
+    def end_headers(self):
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def do_GET(self):
+        if self.path == "/tampered/pyodide.asm.mjs":
+            body = open(self.translate_path("/pyodide.asm.mjs"), "rb").read() + b"\n// changed\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        self.path = self.path.removeprefix("/tampered")
+        return super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_cdn_fallback_checks_every_file(browser, server):
+    """Built without npm, the pages load Pyodide from the CDN, and the browser checks each file's pinned hash."""
+    cdn = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(StandInCDN, directory=os.path.join(server.site, "_static", "pyodide")))
+    threading.Thread(target=cdn.serve_forever, daemon=True).start()
+    config = json.load(open(os.path.join(server.site, "_static", "live", "config.json")))
+    mark = len(browser.recorder.urls)
+    try:
+        for folder, works in (("", True), ("tampered/", False)):
+            base = f"http://127.0.0.1:{cdn.server_address[1]}/{folder}"
+            server.config = {**config, "local": False, "cdn": base}
+            browser.get(server.base + CHAPTERS[0])
+            browser.execute_script("document.querySelector('.live-toggle').click()")
+            kind = wait_for(browser, "['ready', 'error'].includes(document.querySelector('.live-status').dataset.kind)"
+                            " && document.querySelector('.live-status').dataset.kind", 120, "live mode to start or fail")
+            assert kind == ("ready" if works else "error"), f"Pyodide from {base}"
+            if not works:
+                assert "pyodide.asm.mjs could not be fetched, or does not match its pinned hash" in \
+                    browser.execute_script("return document.querySelector('.live-status').textContent")
+            assert any(url.startswith(base) for url in browser.recorder.urls[mark:]), "the CDN was not used"
+    finally:
+        server.config = None
+        del browser.recorder.urls[mark:]  # this test's own stand-in CDN is not the site's
+        cdn.shutdown()
+        cdn.server_close()

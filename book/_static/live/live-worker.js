@@ -40,7 +40,10 @@ function checkedFetch(base, sri) {
   self.fetch = (input, options) => {
     const url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
     const name = url.startsWith(base) ? url.slice(base.length) : null;
-    return plainFetch(input, name && sri[name] ? {...options, integrity: sri[name]} : options);
+    if (!(name && sri[name])) return plainFetch(input, options);
+    return plainFetch(input, {...options, integrity: sri[name]}).catch((e) => {
+      throw new Error(`${url} could not be fetched, or does not match its pinned hash (${e.message})`);
+    });
   };
 }
 

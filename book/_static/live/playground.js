@@ -6,7 +6,7 @@
 
 (() => {
   const STEP = /^step\s+(\d+)\s*\/\s*(\d+)\s*\|\s*loss\s+([\d.]+)\s*$/;
-  const WINDOW = 50; // the moving average of the book's loss plots
+  const WINDOW = 50; // the moving average of the book's loss plots (shorter for short runs)
 
   function init() {
     const trainBox = document.getElementById("mg-train");
@@ -76,11 +76,12 @@
         const y = (v) => T + (1 - (v - bottom) / (top - bottom)) * (H - T - B);
         const path = (points) => points.map(([i, v], k) => `${k ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join("");
         const raw = losses.map((v, k) => [k + 1, v]);
+        const span = Math.max(1, Math.min(WINDOW, Math.round(n / 10)));
         const avg = [];
         let sum = 0;
         losses.forEach((v, k) => {
-          sum += v - (k >= WINDOW ? losses[k - WINDOW] : 0);
-          if (k + 1 >= WINDOW) avg.push([k + 1, sum / WINDOW]);
+          sum += v - (k >= span ? losses[k - span] : 0);
+          if (k + 1 >= span) avg.push([k + 1, sum / span]);
         });
         const ticks = [0, 1, 2, 3, 4].filter((v) => v <= top);
         curve.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="training loss by step">
@@ -92,7 +93,7 @@
           <text class="mg-axis" transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">loss (nats)</text>
           <path class="mg-raw" d="${path(raw)}"/>
           <path class="mg-avg" d="${path(avg)}"/>
-          <text class="mg-legend" x="${W - R}" y="${T + 12}" text-anchor="end">faint: each step's loss; bold: mean of the last ${WINDOW}</text>
+          <text class="mg-legend" x="${W - R}" y="${T + 12}" text-anchor="end">faint: each step's loss; bold: mean of the last ${span}</text>
         </svg>`;
       });
     }
@@ -223,17 +224,18 @@
 
     // ---- look inside -----------------------------------------------------------------------------------
     const color = (v) => `rgba(37, 99, 235, ${Math.min(1, Math.max(0, v)).toFixed(3)})`;
+    const subhead = (text) => el("p", {class: "mg-subhead"}, text);
     const shown = (label) => (label === "BOS" ? "⏎" : label);
 
-    function heatmap(cls, columns, rows) {
-      // rows: [{label, values: [v or null], mark: column index to outline}]
+    function heatmap(cls, columns, rows, shade = (v) => v) {
+      // rows: [{label, values: [v or null], mark: column index to outline}]; shade: value to colour depth
       const table = el("table", {class: `mg-heatmap ${cls}`});
       table.append(el("tr", {}, el("th", {}), ...columns.map((c) => el("th", {scope: "col"}, shown(c)))));
       for (const row of rows) {
         const tr = el("tr", {class: "mg-row"}, el("th", {scope: "row"}, row.label));
         row.values.forEach((v, j) => {
           if (v === null) return tr.append(el("td", {class: "mg-future"}));
-          const td = el("td", {"data-w": String(v), title: `${(100 * v).toFixed(1)}%`, style: `background:${color(v)}`});
+          const td = el("td", {"data-w": String(v), title: `${(100 * v).toFixed(1)}%`, style: `background:${color(shade(v))}`});
           if (j === row.mark) td.classList.add("mg-target");
           tr.append(td);
         });
@@ -249,12 +251,13 @@
         inside.textContent = "";
         if (r.error) return inside.append(el("p", {class: "mg-error"}, r.error));
         const n = r.inputs.length;
-        inside.append(el("h3", {}, "Next-letter probabilities"),
+        inside.append(subhead(`Next-letter probabilities (the model after ${r.steps} steps)`),
           el("p", {class: "mg-note"}, `Row: the letter the model has just read (⏎ = the start/end token), at each ` +
-             "position; column: what it predicts next, darker = likelier. Outlined: the letter that really comes next."),
+             "position; column: what it predicts next, darker = likelier (hover for the number). Outlined: the " +
+             "letter that really comes next."),
           heatmap("mg-probs", r.vocab, r.inputs.map((t, p) => ({
-            label: `${p}: ${shown(t)}`, values: r.probs[p], mark: r.vocab.indexOf(r.targets[p])}))));
-        inside.append(el("h3", {}, "Attention weights"),
+            label: `${p}: ${shown(t)}`, values: r.probs[p], mark: r.vocab.indexOf(r.targets[p])})), Math.sqrt));
+        inside.append(subhead("Attention weights"),
           el("p", {class: "mg-note"}, "One map per head: row = the position that looks, column = the earlier " +
              "position it looks at. Each row sums to 1; later positions are out of reach (blank)."));
         const heads = el("div", {class: "mg-heads"});
