@@ -97,6 +97,7 @@ class RequestRecorder:
         with urllib.request.urlopen(f"http://{debugger_address}/json/version", timeout=10) as response:
             url = json.load(response)["webSocketDebuggerUrl"]
         self.ws = websocket.create_connection(url, suppress_origin=True, timeout=30)
+        self.ws.settimeout(None)  # the reader waits as long as the browser is quiet
         self.urls, self.next_id, self.lock, self.answers = [], 0, threading.Lock(), {}
         threading.Thread(target=self.read, daemon=True).start()
         self.send("Target.setDiscoverTargets", {"discover": True})
@@ -207,10 +208,14 @@ def cell(driver, i):
 
 
 def run_cell(driver, i, timeout=60):
-    driver.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-run').click()", i)
-    wait_for(driver, f"(document.querySelectorAll('div.cell')[{i}].querySelector('.live-state').textContent"
-                     " || '').startsWith('ran in')", timeout, f"cell {i + 1} to run")
-    return cell(driver, i)
+    """Press the cell's Run button; wait until that run has finished, and return the cell."""
+    runs = driver.execute_script("const c = document.querySelectorAll('div.cell')[arguments[0]];"
+                                 "c.querySelector('.live-run').click(); return Number(c.dataset.liveRuns || 0)", i)
+    wait_for(driver, f"Number(document.querySelectorAll('div.cell')[{i}].dataset.liveRuns || 0) > {runs}", timeout,
+             f"cell {i + 1} to run")
+    got = cell(driver, i)
+    assert got["label"].startswith("ran in"), got
+    return got
 
 
 def set_code(driver, i, code):
@@ -270,8 +275,8 @@ def test_chapter_runs_live(browser, server, page):
         assert time.time() - started < 2
         assert not browser.execute_script(
             f"return document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')")
-        set_code(browser, last, specs[last]["source"])
-        got = run_cell(browser, last, timeout=120)
+        set_code(browser, first, specs[first]["source"])
+        got = run_cell(browser, first, timeout=120)
         assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
 
     check_requests(browser, server)
@@ -312,12 +317,13 @@ def test_playground(browser, server):
     wait_for(browser, "document.querySelectorAll('#mg-names li').length === 20", 120, "names after Stop")
 
     # a short run to the end, then the sampled names at another temperature, without training again
-    browser.execute_script("document.getElementById('mg-steps').value = '30';"
+    browser.execute_script("document.getElementById('mg-steps').value = '10';"
                            "document.getElementById('mg-name').value = 'emma';"
                            "document.getElementById('mg-train-button').click()")
-    wait_for(browser, "/^Trained 30 steps/.test(document.getElementById('mg-status').textContent)", 120,
-             "a 30-step run")
-    wait_for(browser, "document.getElementById('mg-inside-view').dataset.name === 'emma'", 60, "the look inside")
+    wait_for(browser, "/^Trained 10 steps/.test(document.getElementById('mg-status').textContent)", 120,
+             "a 10-step run")
+    wait_for(browser, "document.getElementById('mg-inside-view').dataset.name === 'emma' && "
+                      "document.getElementById('mg-inside-view').dataset.steps === '10'", 60, "the look inside")
     log = browser.execute_script("return document.getElementById('mg-log').textContent")
     browser.execute_script("const s = document.getElementById('mg-temperature-slider');"
                            "s.value = '1.5'; s.dispatchEvent(new Event('input'));")

@@ -356,6 +356,7 @@
         this.element.classList.remove("live-running");
       }
       const took = seconds(answer.ms);
+      this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
       this.text.hidden = !this.text.textContent;
       for (const png of answer.figures || []) {
         const url = URL.createObjectURL(new Blob([png], {type: "image/png"}));

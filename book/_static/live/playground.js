@@ -131,6 +131,8 @@
       log.textContent = "";
       names.textContent = "";
       inside.textContent = "";
+      delete inside.dataset.name;
+      delete inside.dataset.steps;
       ready(false);
       trainButton.disabled = true;
       stopButton.disabled = false;
@@ -270,6 +272,7 @@
         }));
         inside.append(heads);
         inside.dataset.name = name;
+        inside.dataset.steps = r.steps;
       } catch (e) {
         if (!(e instanceof Stopped)) inside.textContent = `Look inside failed: ${e.message}`;
       }
