@@ -40,8 +40,10 @@ def site():
     folder = os.path.join(ROOT, os.environ.get("MICROGPT_SITE") or os.path.join("_build", "html"))
     if not os.path.isfile(os.path.join(folder, "index.html")):
         pytest.skip(f"no built site in {folder}: run `make book` (or set MICROGPT_SITE)")
-    assert os.path.isfile(os.path.join(folder, "_static", "live", "config.json")), \
-        f"{folder} was built without tools/live.py: rebuild it with `make book`"
+    config = os.path.join(folder, "_static", "live", "config.json")
+    assert os.path.isfile(config), f"{folder} was built without tools/live.py: rebuild it with `make book`"
+    assert json.load(open(config))["local"], f"{folder} was built without npm, so without the self-hosted " \
+        "Pyodide these tests need (offline): install npm and run `make book` again"
     return folder
 
 

@@ -228,7 +228,8 @@
 
     // Run cell i, after the cells above it that have not run yet in this interpreter.
     async runUpTo(i) {
-      if (this.busy || !this.on) return;
+      if (!this.on) return;
+      if (this.busy) return this.say("A cell is still running: wait for it, or press Stop.");
       this.busy = true;
       this.stopButton.hidden = false;
       try {
@@ -298,8 +299,10 @@
           this.fit();
         }
       });
-      this.runButton = el("button", {class: "live-run", type: "button", onclick: () => this.chapter.runUpTo(this.index)},
-                          "Run");
+      this.runButton = el("button", {class: "live-run", type: "button", onclick: () => {
+        if (this.state === "running") this.chapter.stop(); // while it runs, the button stops it
+        else this.chapter.runUpTo(this.index);
+      }}, "Run");
       this.resetButton = el("button", {class: "live-reset", type: "button", title: "Back to the book's code",
                                        onclick: () => { this.editor.value = this.spec.source; this.fit(); }}, "Reset");
       this.label = el("span", {class: "live-state"},
@@ -346,6 +349,7 @@
       const t0 = performance.now();
       this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}`), 200);
       this.setLabel("running…");
+      if (this.runButton) this.runButton.textContent = "Stop";
       let answer;
       try {
         answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
@@ -354,6 +358,7 @@
       } finally {
         clearInterval(this.tick);
         this.element.classList.remove("live-running");
+        if (this.runButton) this.runButton.textContent = "Run";
       }
       const took = seconds(answer.ms);
       this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
@@ -406,6 +411,7 @@
     stopped() {
       clearInterval(this.tick);
       this.element.classList.remove("live-running");
+      if (this.runButton) this.runButton.textContent = "Run";
       this.setLabel("stopped");
       this.note("Stopped. Python was restarted, so what the cells above computed is gone: the setup " +
                 "cell runs again now, and the cells above run again when you run this one.", "live-stopped");
