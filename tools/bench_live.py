@@ -26,7 +26,8 @@ const [steps, done] = [arguments[0], arguments[arguments.length - 1]];
 const python = new MicrogptLive.Python(["playground"]);
 python.start()
   .then(() => python.call("playground", "train", {steps, seed: 42, learning_rate: 0.01, log: false, snapshots: false}))
-  .then((r) => { done({load: python.loadSeconds, seconds: r.seconds, version: python.config.version}); python.terminate(); },
+  .then((r) => { done({load: python.loadSeconds, seconds: r.seconds, version: [python.config.version, r.python]});
+                 python.terminate(); },
         (e) => done({error: String(e)}));
 """
 
@@ -83,9 +84,11 @@ def main():
     py = native(args.steps)
     web, load, version = browser(site, args.steps)
     print(f"{args.steps} training steps of code/microgpt.py, same machine, same run:")
-    print(f"  native CPython {sys.version.split()[0]:8s} {1000 * py / args.steps:7.1f} ms/step")
-    print(f"  browser (Pyodide {version}, Python in WebAssembly) {1000 * web / args.steps:7.1f} ms/step"
-          f"   ({web / py:.1f}x native; the runtime started in {load:.1f} s)")
+    rows = [(f"native CPython {sys.version.split()[0]}", py, ""),
+            (f"browser: Pyodide {version[0]} (CPython {version[1]})", web,
+             f"   {web / py:.1f}x native; Pyodide started in {load:.1f} s")]
+    for name, seconds, note in rows:
+        print(f"  {name:40s} {1000 * seconds / args.steps:7.1f} ms/step{note}")
 
 
 if __name__ == "__main__":

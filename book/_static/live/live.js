@@ -208,9 +208,9 @@
           const ok = await cell.run();
           if (!ok) throw new Error("the setup cell stopped with an error");
         }
-        this.say(`${restarted}Ready: Python ${this.python.config.version} started in ` +
-                 `${seconds(performance.now() - t0)} and ran the setup cell. Edit any cell, then Run ` +
-                 "(or Shift+Enter); a cell runs the cells above it first.", "ready");
+        this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
+                 `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
+                 "the cells above it run first.", "ready");
         return true;
       }, (e) => {
         clearInterval(tick);

@@ -5,6 +5,7 @@ functions, called in the same order as its main(). Nothing here re-implements th
 and returns JSON text; progress goes to the page through liveEmit (defined by the worker).
 """
 import json
+import platform
 import random
 import time
 
@@ -57,7 +58,7 @@ def train(args):
     STATE["steps"] = steps
     if snapshots:
         liveEmit(json.dumps({"weights_after": steps}), to_js([p.data for p in params]))
-    return json.dumps({"losses": losses, "seconds": seconds})
+    return json.dumps({"losses": losses, "seconds": seconds, "python": platform.python_version()})
 
 
 def restore(args):
