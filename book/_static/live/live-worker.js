@@ -8,6 +8,7 @@
 let pyodide = null;
 let kernel = null;
 let current = null; // id of the request being handled: printed text belongs to it
+const modules = new Map(); // Python modules the page calls into, imported once
 const decoders = {stdout: new TextDecoder(), stderr: new TextDecoder()};
 let queue = Promise.resolve();
 
@@ -85,13 +86,16 @@ const handlers = {
   // One cell: its printed text streams back as "out"; status is "ok", "error" or "needs:PACKAGE".
   async run({code, name}) {
     const status = kernel.run(code, name);
-    const figures = kernel.figures().toJs();
+    const pyFigures = kernel.figures();
+    const figures = pyFigures.toJs();
+    pyFigures.destroy();
     return {status, figures};
   },
 
   // A function of a Python module (the playground's), with JSON in and out.
   async call({module, fn, args}) {
-    const result = pyodide.pyimport(module)[fn](JSON.stringify(args || {}));
+    if (!modules.has(module)) modules.set(module, pyodide.pyimport(module));
+    const result = modules.get(module)[fn](JSON.stringify(args || {}));
     return {result: JSON.parse(result)};
   },
 
