@@ -197,10 +197,10 @@ CELLS = r"""
 return [...document.querySelectorAll('div.cell')].map((cell, i) => {
   const built = cell.querySelector('.cell_output');
   return {index: i, editable: !!cell.querySelector('textarea.live-editor'),
-          built: built ? [...built.querySelectorAll('pre')].map(p => p.textContent).join('\n') : null, image: !!(built && built.querySelector('img')),
+          built: built ? [...built.querySelectorAll('pre')].map(p => p.textContent).join('\n') : null,
+          image: !!(built && built.querySelector('img')),
           live: cell.querySelector('.live-text').textContent,
-          label: (cell.querySelector('.live-state') || {}).textContent || '',
-          stopped: !!cell.querySelector('.live-stopped')};
+          label: (cell.querySelector('.live-state') || {}).textContent || ''};
 });
 """
 
@@ -228,7 +228,7 @@ def set_code(driver, i, code):
 def switch_on(driver, url):
     driver.get(url)
     driver.execute_script("document.querySelector('.live-toggle').click()")
-    wait_for(driver, "document.querySelector('.live-status').dataset.kind === 'ready'", 120,
+    wait_for(driver, "document.querySelector('.live-status').dataset.kind === 'ready'", 240,
              "Python to start and run the setup cell")
 
 
@@ -278,7 +278,7 @@ def test_chapter_runs_live(browser, server, page):
         assert not browser.execute_script(
             f"return document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')")
         set_code(browser, first, specs[first]["source"])
-        got = run_cell(browser, first, timeout=120)
+        got = run_cell(browser, first, timeout=240)
         assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
 
     check_requests(browser, server)
@@ -303,7 +303,7 @@ def reference_steps():
 def test_playground(browser, server):
     expected = reference_steps()
     browser.get(server.base + "book/playground.html")
-    wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 120, "Python to start")
+    wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 240, "Python to start")
     for field, value in (("mg-steps", 1000), ("mg-seed", 42), ("mg-lr", 0.01)):  # the original run's settings
         browser.execute_script(f"document.getElementById('{field}').value = '{value}'")
     browser.execute_script("document.getElementById('mg-train-button').click()")
@@ -316,7 +316,7 @@ def test_playground(browser, server):
     assert re.search(r"<path class=\"mg-raw\" d=\"M", browser.execute_script(
         "return document.getElementById('mg-curve').innerHTML")), "no loss curve"
     # Stop keeps the weights trained so far: a fresh interpreter takes them over and samples names
-    wait_for(browser, "document.querySelectorAll('#mg-names li').length === 20", 120, "names after Stop")
+    wait_for(browser, "document.querySelectorAll('#mg-names li').length === 20", 240, "names after Stop")
 
     # a short run to the end, then the sampled names at another temperature, without training again
     browser.execute_script("document.getElementById('mg-steps').value = '10';"
@@ -396,7 +396,7 @@ def test_cdn_fallback_checks_every_file(browser, server):
             browser.get(server.base + CHAPTERS[0])
             browser.execute_script("document.querySelector('.live-toggle').click()")
             kind = wait_for(browser, "['ready', 'error'].includes(document.querySelector('.live-status').dataset.kind)"
-                            " && document.querySelector('.live-status').dataset.kind", 120, "live mode to start or fail")
+                            " && document.querySelector('.live-status').dataset.kind", 240, "live mode to start or fail")
             assert kind == ("ready" if works else "error"), f"Pyodide from {base}"
             if not works:
                 assert "pyodide.asm.mjs could not be fetched, or does not match its pinned hash" in \
