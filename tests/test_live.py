@@ -395,8 +395,8 @@ def test_cdn_fallback_checks_every_file(browser, server):
             server.config = {**config, "local": False, "cdn": base}
             browser.get(server.base + CHAPTERS[0])
             browser.execute_script("document.querySelector('.live-toggle').click()")
-            kind = wait_for(browser, "['ready', 'error'].includes(document.querySelector('.live-status').dataset.kind)"
-                            " && document.querySelector('.live-status').dataset.kind", 240, "live mode to start or fail")
+            kind = wait_for(browser, "['ready', 'error'].find(k => k === "
+                            "document.querySelector('.live-status').dataset.kind)", 240, "live mode to start or fail")
             assert kind == ("ready" if works else "error"), f"Pyodide from {base}"
             if not works:
                 assert "pyodide.asm.mjs could not be fetched, or does not match its pinned hash" in \
