@@ -205,8 +205,9 @@
         this.say(`${restarted}Python is up (${seconds(performance.now() - t0)}). Running the setup cell…`);
         this.setupOutput.textContent = "";
         for (const cell of this.cells.filter((c) => c.spec.setup)) {
-          const ok = await cell.run();
-          if (!ok) throw new Error("the setup cell stopped with an error");
+          if (!(await cell.run())) throw new Error("the setup cell stopped with an error (shown below this bar)");
+          if (cell.state === "needs") throw new Error(`the setup cell needs ${cell.needs}, which the live ` +
+                                                      "runtime does not include: this chapter cannot run live");
         }
         this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
                  `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
@@ -376,6 +377,7 @@
       if (answer.status.startsWith("needs:")) {
         const name = answer.status.slice(6);
         this.state = "needs";
+        this.needs = name;
         this.setLabel(`needs ${name}`);
         if (this.built) this.built.hidden = false;
         if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
