@@ -81,10 +81,13 @@ def main():
     site = os.path.join(ROOT, os.environ.get("MICROGPT_SITE") or os.path.join("_build", "html"))
     if not os.path.isfile(os.path.join(site, "_static", "live", "config.json")):
         sys.exit(f"bench_live: no built site with live mode in {site}: run `make book` (or set MICROGPT_SITE)")
-    py = native(args.steps)
+    before = native(args.steps)  # native runs before and after the browser: on a shared machine the load drifts
     web, load, version = browser(site, args.steps)
+    after = native(args.steps)
+    py = (before + after) / 2
     print(f"{args.steps} training steps of code/microgpt.py, same machine, same run:")
-    rows = [(f"native CPython {sys.version.split()[0]}", py, ""),
+    rows = [(f"native CPython {sys.version.split()[0]}", py,
+             f"   (before the browser {1000 * before / args.steps:.1f}, after {1000 * after / args.steps:.1f})"),
             (f"browser: Pyodide {version[0]} (CPython {version[1]})", web,
              f"   {web / py:.1f}x native; Pyodide started in {load:.1f} s")]
     for name, seconds, note in rows:
