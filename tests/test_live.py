@@ -350,13 +350,12 @@ def test_playground(browser, server):
         [...r.querySelectorAll('td')].map(td => Number(td.dataset.w)));""")
     assert len(probs) == positions and all(len(row) == 27 and abs(sum(row) - 1) < 1e-9 for row in probs)
 
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    browser.execute_script("document.getElementById('train').scrollIntoView()")
-    time.sleep(0.3)
+    os.makedirs(ARTIFACTS, exist_ok=True)  # the whole page: training, names, the look inside
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, min(height + 100, 6000))
+    time.sleep(0.5)
     assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground.png"))
-    browser.execute_script("document.getElementById('look-inside').scrollIntoView()")
-    time.sleep(0.3)
-    assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground-inside.png"))
+    browser.set_window_size(1280, 1000)
     check_requests(browser, server)
 
 
