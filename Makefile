@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code check strip bench serve clean
+.PHONY: book test code check strip bench bench-live serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ strip: $(BIN)/activate
 
 bench: $(BIN)/activate
 	$(BIN)/python tools/bench.py
+
+bench-live: $(BIN)/activate   # ms per training step in the browser (Pyodide) and in native CPython; needs `make book`
+	$(BIN)/python tools/bench_live.py
 
 serve:
 	python3 -m http.server --directory _build/html 8000

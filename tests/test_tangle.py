@@ -176,7 +176,7 @@ def test_the_block_inventory_lists_every_block_and_contributing_shows_it():
 
 
 def test_code_lines_fit_the_text_column():
-    """The site's column holds 100 characters of code (book/_static/book.css); tests/test_site.py checks the
+    """The site's column holds 100 characters of code (book/_static/css/book.css); tests/test_site.py checks the
     rendered pages, this checks the source."""
     _, chapters = tangle.load(ROOT)
     long = [(cell.where, line) for _, cells in chapters for cell in cells

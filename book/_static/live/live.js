@@ -1,0 +1,432 @@
+// live.js: "Run live" on every chapter page. The chapter's code cells become editable and runnable, in real
+// Python (Pyodide, CPython compiled to WebAssembly) running in a Web Worker: one interpreter per page.
+// Nothing is fetched until the reader switches live mode on. Also defines MicrogptLive.Python, the
+// worker client that the playground (playground.js) uses.
+"use strict";
+
+(() => {
+  // The site's root, from Sphinx's data-content_root: every URL below is relative to it (the site may live
+  // under a sub-path, as a GitHub Pages project site does).
+  const root = new URL(document.documentElement.dataset.content_root || "./", location.href).href;
+  const HOME = "/home/pyodide/";
+
+  class Stopped extends Error {}
+
+  let configPromise = null;
+  function config() {
+    configPromise = configPromise || fetch(root + "_static/live/config.json").then((r) => {
+      if (!r.ok) throw new Error(`live/config.json: HTTP ${r.status}`);
+      return r.json();
+    });
+    return configPromise;
+  }
+
+  // One Python interpreter in a Web Worker. stop() ends it at once (terminate) and starts a fresh one:
+  // without SharedArrayBuffer (GitHub Pages sends no isolation headers) that is the only way to interrupt.
+  class Python {
+    constructor(modules = []) {
+      this.modules = modules; // Python modules to import once the interpreter is up (the playground's)
+      this.nextId = 1;
+      this.pending = new Map();
+      this.worker = null;
+      this.ready = null;
+      this.loadSeconds = null;
+    }
+
+    start() {
+      const started = performance.now();
+      const worker = (this.worker = new Worker(root + "_static/live-worker.js", {type: "module"}));
+      worker.onmessage = (e) => this.receive(e.data);
+      worker.onerror = (e) => this.failAll(new Error(e.message || "the Python worker failed to start"));
+      this.ready = config().then((cfg) => {
+        const files = {
+          [HOME + "live_kernel.py"]: root + "_static/live_kernel.py",
+          [HOME + "playground.py"]: root + "_static/playground.py",
+          [HOME + "microgpt.py"]: root + "_static/live/microgpt.py",
+          [HOME + "names.txt"]: root + "_static/live/names.txt",
+        };
+        this.config = cfg;
+        return this.request({
+          type: "init", base: cfg.local ? root + "_static/pyodide/" : cfg.cdn, sri: cfg.sri,
+          packages: cfg.packages, files, modules: this.modules, dataPath: HOME + "names.txt",
+        });
+      }).then((answer) => {
+        this.loadSeconds = (performance.now() - started) / 1000;
+        return answer;
+      });
+      this.ready.catch(() => {}); // whoever awaits it reports the failure
+      return this.ready;
+    }
+
+    request(message, handlers = {}) {
+      const id = this.nextId++;
+      return new Promise((resolve, reject) => {
+        this.pending.set(id, {resolve, reject, ...handlers});
+        this.worker.postMessage({...message, id});
+      });
+    }
+
+    receive(m) {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.type === "out") p.onOutput && p.onOutput(m.text, m.stream);
+      else if (m.type === "event") p.onEvent && p.onEvent(m.data, m.array);
+      else {
+        this.pending.delete(m.id);
+        if (m.type === "done") p.resolve(m);
+        else p.reject(new Error(m.error));
+      }
+    }
+
+    failAll(error) {
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    }
+
+    async run(code, name, onOutput) {
+      await this.ready;
+      return this.request({type: "run", code, name}, {onOutput});
+    }
+
+    async call(module, fn, args, handlers = {}) {
+      await this.ready;
+      return (await this.request({type: "call", module, fn, args}, handlers)).result;
+    }
+
+    async load(names, onOutput) {
+      await this.ready;
+      return this.request({type: "load", names}, {onOutput});
+    }
+
+    stop() {
+      this.worker.terminate();
+      this.failAll(new Stopped("stopped"));
+      return this.start();
+    }
+
+    terminate() {
+      this.worker.terminate();
+      this.failAll(new Stopped("stopped"));
+    }
+  }
+
+  function el(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") e.className = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    e.append(...children);
+    return e;
+  }
+
+  function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+  }
+
+  // ---- a chapter page -----------------------------------------------------------------------------------
+
+  class Chapter {
+    constructor(page, article) {
+      this.page = page;
+      this.article = article;
+      this.on = false;
+      this.busy = false;
+      this.python = null;
+      this.setup = null; // promise of the setup cell's run in the current interpreter
+      this.bar = el("div", {class: "live-bar"});
+      this.toggle = el("button", {class: "live-toggle", type: "button", onclick: () => this.switch()}, "▶ Run live");
+      this.runAll = el("button", {class: "live-runall", type: "button", onclick: () => this.runUpTo(this.cells.length - 1)},
+                       "Run all");
+      this.stopButton = el("button", {class: "live-stop", type: "button", onclick: () => this.stop()}, "Stop");
+      this.status = el("span", {class: "live-status"},
+                       "Edit and run this chapter's code here, in your browser: real Python, nothing to install.");
+      this.setupOutput = el("pre", {class: "live-setup-output"});
+      this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
+      this.bar.append(this.toggle, this.runAll, this.stopButton, this.status, this.setupOutput);
+      const title = article.querySelector("h1");
+      (title ? title : article.firstElementChild).after(this.bar);
+    }
+
+    say(text, kind = "") {
+      this.status.textContent = text;
+      this.status.dataset.kind = kind;
+    }
+
+    async switch() {
+      if (this.on) return this.off();
+      this.toggle.disabled = true;
+      try {
+        const response = await fetch(root + "_static/live/" + this.page + ".json");
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        this.specs = await response.json();
+      } catch (e) {
+        this.toggle.disabled = false;
+        return this.say(`Live mode is not available for this page (${e.message}).`, "error");
+      }
+      const domCells = [...this.article.querySelectorAll("div.cell")];
+      if (domCells.length !== this.specs.length) {
+        this.toggle.disabled = false;
+        return this.say(`Live mode cannot match this page's ${domCells.length} cells to the notebook's ` +
+                        `${this.specs.length}; please report it.`, "error");
+      }
+      this.on = true;
+      document.body.classList.add("live-on");
+      this.cells = this.specs.map((spec, i) => this.makeCell(spec, domCells[i], i));
+      this.toggle.textContent = "■ Live: on";
+      this.toggle.title = "Switch live mode off (restores the page as it was built)";
+      this.toggle.disabled = false;
+      this.runAll.hidden = false;
+      this.python = new Python();
+      this.startPython();
+    }
+
+    off() {
+      this.python.terminate();
+      this.python = null;
+      for (const cell of this.cells) cell.restore();
+      this.cells = [];
+      this.on = false;
+      document.body.classList.remove("live-on");
+      this.toggle.textContent = "▶ Run live";
+      this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
+      this.say("Live mode is off: the page shows the outputs of the build again.");
+    }
+
+    // Start (or restart) the interpreter and run the setup cell in it, saying how it goes.
+    startPython(restarted = "") {
+      const t0 = performance.now();
+      const ready = this.python.ready || this.python.start();
+      const tick = setInterval(() => this.say(`${restarted}Starting Python (Pyodide, in this tab)… ` +
+                                              seconds(performance.now() - t0)), 200);
+      this.setup = ready.then(async () => {
+        clearInterval(tick);
+        this.say(`${restarted}Python is up (${seconds(performance.now() - t0)}). Running the setup cell…`);
+        this.setupOutput.textContent = "";
+        for (const cell of this.cells.filter((c) => c.spec.setup)) {
+          if (!(await cell.run())) throw new Error("the setup cell stopped with an error (shown below this bar)");
+          if (cell.state === "needs") throw new Error(`the setup cell needs ${cell.needs}, which the live ` +
+                                                      "runtime does not include: this chapter cannot run live");
+        }
+        this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
+                 `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
+                 "the cells above it run first.", "ready");
+        return true;
+      }, (e) => {
+        clearInterval(tick);
+        throw e;
+      });
+      this.setup.catch((e) => {
+        if (!(e instanceof Stopped)) this.say(`Live mode could not start: ${e.message}`, "error");
+      });
+      return this.setup;
+    }
+
+    makeCell(spec, element, index) {
+      return new LiveCell(this, spec, element, index);
+    }
+
+    // Run cell i, after the cells above it that have not run yet in this interpreter.
+    async runUpTo(i) {
+      if (!this.on) return;
+      if (this.busy) return this.say("A cell is still running: wait for it, or press Stop.");
+      this.busy = true;
+      this.stopButton.hidden = false;
+      try {
+        await this.setup;
+        for (let j = 0; j <= i; j++) {
+          const cell = this.cells[j];
+          if (cell.spec.setup || (j < i && cell.state !== "idle")) continue;
+          if (!(await cell.run())) {
+            if (j < i) this.cells[i].note(`Not run: cell ${j + 1} above it stopped with an error.`);
+            break;
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof Stopped)) this.say(`Live mode: ${e.message}`, "error");
+      } finally {
+        this.busy = false;
+        this.stopButton.hidden = true;
+      }
+    }
+
+    // End the running cell at once: the worker is terminated and a fresh interpreter starts.
+    stop() {
+      if (!this.python) return;
+      const running = this.cells.find((c) => c.state === "running");
+      for (const cell of this.cells) cell.state = "idle";
+      this.python.stop();
+      if (running) running.stopped();
+      this.startPython("Stopped; Python restarted. ");
+    }
+  }
+
+  class LiveCell {
+    constructor(chapter, spec, element, index) {
+      this.chapter = chapter;
+      this.spec = spec;
+      this.element = element;
+      this.index = index;
+      this.state = "idle";
+      this.input = element.querySelector(".cell_input");
+      this.built = element.querySelector(".cell_output");
+      this.hiddenSetup = spec.setup && !spec.input;
+      this.output = el("div", {class: "live-output"});
+      this.text = el("pre", {class: "live-text"});
+      this.notes = el("div", {class: "live-notes"});
+      this.output.append(this.text, this.notes);
+      this.output.hidden = true;
+      if (this.built) this.built.before(this.output);
+      else element.append(this.output);
+      element.classList.add("live-cell");
+      if (this.input && !this.hiddenSetup) this.makeEditor();
+    }
+
+    makeEditor() {
+      this.highlight = [...this.input.children];
+      for (const child of this.highlight) child.hidden = true;
+      this.editor = el("textarea", {class: "live-editor", spellcheck: "false", autocapitalize: "off",
+                                    "aria-label": `code of cell ${this.index + 1}`});
+      this.editor.value = this.spec.source;
+      this.editor.addEventListener("input", () => this.fit());
+      this.editor.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          this.chapter.runUpTo(this.index);
+        } else if (e.key === "Tab" && !e.shiftKey) {
+          e.preventDefault();
+          this.editor.setRangeText("    ", this.editor.selectionStart, this.editor.selectionEnd, "end");
+          this.fit();
+        }
+      });
+      this.runButton = el("button", {class: "live-run", type: "button", onclick: () => {
+        if (this.state === "running") this.chapter.stop(); // while it runs, the button stops it
+        else this.chapter.runUpTo(this.index);
+      }}, "Run");
+      this.resetButton = el("button", {class: "live-reset", type: "button", title: "Back to the book's code",
+                                       onclick: () => { this.editor.value = this.spec.source; this.fit(); }}, "Reset");
+      this.label = el("span", {class: "live-state"},
+                      this.spec.needs.length ? `uses ${this.spec.needs.join(" and ")}` : "");
+      this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label);
+      this.input.append(this.editor, this.tools);
+      requestAnimationFrame(() => this.fit());
+    }
+
+    fit() {
+      this.editor.style.height = "auto";
+      this.editor.style.height = `${this.editor.scrollHeight + 2}px`;
+    }
+
+    restore() {
+      for (const child of this.highlight || []) child.hidden = false;
+      if (this.editor) this.editor.remove();
+      if (this.tools) this.tools.remove();
+      this.output.remove();
+      if (this.built) this.built.hidden = false;
+      this.element.classList.remove("live-cell", "live-running");
+    }
+
+    note(text, kind = "") {
+      this.output.hidden = false;
+      this.notes.append(el("p", {class: `live-note ${kind}`}, text));
+    }
+
+    setLabel(text) {
+      if (this.label) this.label.textContent = text;
+    }
+
+    // Run this cell alone; true when what follows may run too.
+    async run() {
+      const python = this.chapter.python;
+      const code = this.editor ? this.editor.value : this.spec.source;
+      this.state = "running";
+      this.element.classList.add("live-running");
+      this.text.textContent = "";
+      this.notes.textContent = "";
+      this.text.hidden = false;
+      this.output.hidden = this.hiddenSetup;
+      const target = this.hiddenSetup ? this.chapter.setupOutput : this.text;
+      const t0 = performance.now();
+      this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}`), 200);
+      this.setLabel("running…");
+      if (this.runButton) this.runButton.textContent = "Stop";
+      let answer;
+      try {
+        answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
+          target.append(stream === "stderr" ? el("span", {class: "live-stderr"}, text) : text);
+        });
+      } finally {
+        clearInterval(this.tick);
+        this.element.classList.remove("live-running");
+        if (this.runButton) this.runButton.textContent = "Run";
+      }
+      const took = seconds(answer.ms);
+      this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
+      this.text.hidden = !this.text.textContent;
+      for (const png of answer.figures || []) {
+        const url = URL.createObjectURL(new Blob([png], {type: "image/png"}));
+        this.notes.append(el("img", {class: "live-figure", src: url, alt: "figure drawn live by matplotlib"}));
+      }
+      if (answer.status === "ok") {
+        this.state = "ok";
+        this.setLabel(`ran in ${took}`);
+        if (this.built && !this.hiddenSetup) this.built.hidden = true;
+        return true;
+      }
+      if (answer.status.startsWith("needs:")) {
+        const name = answer.status.slice(6);
+        this.state = "needs";
+        this.needs = name;
+        this.setLabel(`needs ${name}`);
+        if (this.built) this.built.hidden = false;
+        if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
+        const message = `This cell needs ${name}, which the live runtime does not include: ` +
+          (this.built ? "what it shows below is the build's output. " : "it stopped there. ");
+        const p = el("p", {class: "live-note live-needs"}, message);
+        if (python.config && python.config.packages) {
+          p.append(el("button", {class: "live-load", type: "button", onclick: () => this.loadAndRun(name)},
+                      `Load ${name} from the Pyodide CDN (needs the internet) and run again`));
+        }
+        this.output.hidden = false;
+        this.notes.append(p);
+        return true;
+      }
+      this.state = "error";
+      this.setLabel(this.spec.raises ? `raised, as it should (${took})` : `error (${took})`);
+      if (this.built && !this.hiddenSetup) this.built.hidden = true;
+      if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
+      return this.spec.raises;
+    }
+
+    async loadAndRun(name) {
+      const python = this.chapter.python;
+      this.note(`Loading ${name}…`);
+      try {
+        await python.load(name === "matplotlib" ? ["numpy", "matplotlib"] : [name]);
+      } catch (e) {
+        return this.note(`Could not load ${name}: ${e.message}`, "live-error");
+      }
+      this.chapter.runUpTo(this.index);
+    }
+
+    stopped() {
+      clearInterval(this.tick);
+      this.element.classList.remove("live-running");
+      if (this.runButton) this.runButton.textContent = "Run";
+      this.setLabel("stopped");
+      this.note("Stopped. Python was restarted, so what the cells above computed is gone: the setup " +
+                "cell runs again now, and the cells above run again when you run this one.", "live-stopped");
+    }
+  }
+
+  window.MicrogptLive = {Python, Stopped, root, el, config};
+
+  function init() {
+    const meta = document.querySelector('meta[name="microgpt-live"]');
+    const article = document.querySelector("article.bd-article") || document.querySelector("main");
+    if (meta && article) window.MicrogptLive.chapter = new Chapter(meta.content, article);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

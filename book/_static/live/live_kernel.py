@@ -1,0 +1,129 @@
+"""live_kernel.py: runs a chapter's cells in the browser (Pyodide, in a Web Worker), one namespace per page.
+
+The worker imports this module once. It makes the chapters' setup cells run in Pyodide's core runtime:
+`myst_nb.glue` is a no-op (the book's build needs it, the reader does not), `matplotlib` is a stub that says
+it is not available live, and the data loader finds names.txt through MICROGPT_DATA, written into the
+virtual file system by the worker.
+"""
+import ast
+import importlib.abc
+import importlib.machinery
+import linecache
+import os
+import pprint
+import sys
+import traceback
+import types
+
+NS = {"__name__": "__main__"}
+NEEDS_CDN = {"numpy", "matplotlib"}  # packages of the full Pyodide release, not of its core
+
+
+class NotAvailableLive(RuntimeError):
+    """Raised by the matplotlib stub: this part of the chapter needs a package the core runtime lacks."""
+
+
+def _glue(name, value, display=True):
+    pass  # the website's prose already holds the glued numbers
+
+
+class _StubModule(types.ModuleType):
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise NotAvailableLive(f"{self.__name__}.{attr}: matplotlib is not available in live mode")
+
+
+class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers `import matplotlib...` with a stub module, while the real one is not loaded."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            return importlib.machinery.ModuleSpec(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec):
+        module = _StubModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+_FINDER = _StubFinder()
+
+
+def setup(data_path):
+    """Called once by the worker: the stubs, and where the data is."""
+    myst_nb = types.ModuleType("myst_nb")
+    myst_nb.glue = _glue
+    sys.modules["myst_nb"] = myst_nb
+    sys.meta_path.insert(0, _FINDER)
+    os.environ["MICROGPT_DATA"] = data_path
+    NS["glue"] = _glue
+
+
+def drop_stubs():
+    """Before the real matplotlib is loaded from the CDN."""
+    if _FINDER in sys.meta_path:
+        sys.meta_path.remove(_FINDER)
+    for name in [n for n in sys.modules if n == "matplotlib" or n.startswith("matplotlib.")]:
+        del sys.modules[name]
+    os.environ["MPLBACKEND"] = "agg"  # a worker has no page to draw on: figures come back as PNG
+    import warnings
+    warnings.filterwarnings("ignore", message=".*non-interactive.*")  # plt.show() under agg
+
+
+def _short_traceback(e):
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next  # this module's own frames tell the reader nothing
+    return "".join(traceback.format_exception(type(e), e, tb, limit=-6))
+
+
+def run(source, name):
+    """Run one cell like Jupyter: statements, then the value of a last bare expression.
+
+    Returns "ok", "error", or "needs:PACKAGE" when the cell reached for numpy or matplotlib."""
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)  # tracebacks show the line
+    try:
+        tree = ast.parse(source, name)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+            last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, name, "exec"), NS)
+        if last is not None:
+            value = eval(compile(last, name, "eval"), NS)
+            if value is not None:
+                print(pprint.pformat(value, sort_dicts=False))
+        return "ok"
+    except NotAvailableLive:
+        return "needs:matplotlib"
+    except ModuleNotFoundError as e:
+        root = (e.name or "").split(".")[0]
+        if root in NEEDS_CDN:
+            return f"needs:{root}"
+        sys.stderr.write(_short_traceback(e))
+        return "error"
+    except BaseException as e:  # SystemExit and KeyboardInterrupt too: the page must go on
+        sys.stderr.write(_short_traceback(e))
+        return "error"
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def figures():
+    """The real matplotlib's open figures as PNG bytes (when it was loaded from the CDN), then closed."""
+    if "matplotlib.pyplot" not in sys.modules or isinstance(sys.modules["matplotlib.pyplot"], _StubModule):
+        return []
+    import io
+    import matplotlib.pyplot as plt
+    out = []
+    for num in plt.get_fignums():
+        buf = io.BytesIO()
+        plt.figure(num).savefig(buf, format="png", dpi=80, bbox_inches="tight")
+        out.append(buf.getvalue())
+    plt.close("all")
+    return out

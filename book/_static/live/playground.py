@@ -1,0 +1,117 @@
+"""playground.py: the Python side of the playground page, run in the browser by Pyodide (in a Web Worker).
+
+It drives the book's own program, code/microgpt.py (copied into the site when the book is built): the same
+functions, called in the same order as its main(). Nothing here re-implements the model. Each function takes
+and returns JSON text; progress goes to the page through liveEmit (defined by the worker).
+"""
+import json
+import platform
+import random
+import time
+
+import microgpt as m
+from js import liveEmit
+from pyodide.ffi import to_js
+
+STATE = {}  # the model of this interpreter: docs, uchars, state_dict
+
+
+def prepare(seed):
+    """main()'s first steps: shuffle the names with the seed, build the vocabulary, draw the weights."""
+    docs = m.load_docs()
+    random.seed(seed)
+    random.shuffle(docs)
+    uchars = m.build_vocab(docs)
+    state_dict = m.init_params(len(uchars) + 1)
+    STATE.update(docs=docs, uchars=uchars, state_dict=state_dict, known=set(docs), steps=0)
+    return docs, uchars, state_dict
+
+
+def train(args):
+    """Train as `python code/microgpt.py --steps N --seed S` does; the step lines print as they come.
+
+    Before each step the weights so far go to the page, so that Stop (which ends this interpreter) can keep them."""
+    a = json.loads(args)
+    steps, seed, learning_rate = int(a["steps"]), int(a["seed"]), float(a["learning_rate"])
+    log, snapshots = a.get("log", True), a.get("snapshots", True)  # tools/bench_live.py times train() alone
+    docs, uchars, state_dict = prepare(seed)
+    if log:
+        print(f"num docs: {len(docs)}")
+        print(f"vocab size: {len(uchars) + 1}")
+        print(f"num params: {len(m.parameters(state_dict))}")
+    params = m.parameters(state_dict)
+    doc_loss, done = m.doc_loss, [0]
+
+    def doc_loss_then_report(state_dict, tokens):  # train() calls doc_loss once per step, before the update
+        liveEmit(json.dumps({"weights_after": done[0]}), to_js([p.data for p in params]))
+        done[0] += 1
+        return doc_loss(state_dict, tokens)
+
+    if snapshots:
+        m.doc_loss = doc_loss_then_report
+    try:
+        start = time.perf_counter()
+        losses = m.train(state_dict, docs, uchars, steps, learning_rate=learning_rate, log=log)
+        seconds = time.perf_counter() - start
+    finally:
+        m.doc_loss = doc_loss
+    STATE["steps"] = steps
+    if snapshots:
+        liveEmit(json.dumps({"weights_after": steps}), to_js([p.data for p in params]))
+    return json.dumps({"losses": losses, "seconds": seconds, "python": platform.python_version()})
+
+
+def restore(args):
+    """A fresh interpreter takes over the weights of one that was stopped."""
+    a = json.loads(args)
+    _, _, state_dict = prepare(int(a["seed"]))
+    for p, value in zip(m.parameters(state_dict), a["weights"]):
+        p.data = value
+    STATE["steps"] = int(a["steps"])
+    return json.dumps({"steps": STATE["steps"]})
+
+
+def sample(args):
+    """Names from the model, each drawn with microgpt's sample() at the given temperature."""
+    a = json.loads(args)
+    random.seed(int(a["seed"]))  # the same draws at every temperature: only the temperature changes
+    names = [m.sample(STATE["state_dict"], STATE["uchars"], float(a["temperature"])) for _ in range(int(a["count"]))]
+    return json.dumps({"names": names, "known": [name in STATE["known"] for name in names]})
+
+
+def inside(args):
+    """For a typed name: at each position, the next-letter probabilities and every head's attention weights.
+
+    The model runs its own gpt(); its softmax is wrapped for the call, so that the attention weights it
+    computes (one softmax per head and layer) are recorded on the way."""
+    name = json.loads(args)["name"].strip().lower()
+    uchars, state_dict = STATE["uchars"], STATE["state_dict"]
+    try:
+        tokens = m.encode(name, uchars)
+    except ValueError as e:
+        return json.dumps({"error": str(e)})
+    n = min(m.block_size, len(tokens) - 1)
+    keys, values = [[] for _ in range(m.n_layer)], [[] for _ in range(m.n_layer)]
+    softmax, recorded = m.softmax, []
+
+    def recording_softmax(logits):
+        weights = softmax(logits)
+        recorded.append([w.data for w in weights])
+        return weights
+
+    probs, attention = [], [[[] for _ in range(m.n_head)] for _ in range(m.n_layer)]
+    m.softmax = recording_softmax
+    try:
+        for pos in range(n):
+            recorded.clear()
+            logits = m.gpt(state_dict, tokens[pos], pos, keys, values)
+            assert len(recorded) == m.n_layer * m.n_head, "one softmax per head and layer"
+            for i, row in enumerate(recorded):
+                attention[i // m.n_head][i % m.n_head].append(row)
+            probs.append([p.data for p in softmax(logits)])
+    finally:
+        m.softmax = softmax
+    label = lambda t: "BOS" if t == len(uchars) else uchars[t]  # noqa: E731
+    return json.dumps({"inputs": [label(t) for t in tokens[:n]], "targets": [label(t) for t in tokens[1:n + 1]],
+                       "vocab": [label(t) for t in range(len(uchars) + 1)], "probs": probs,
+                       "attention": attention, "steps": STATE["steps"]})

@@ -1,0 +1,408 @@
+"""Live mode and the playground, in headless Chromium, against the built site served under a sub-path.
+
+The site is served at http://127.0.0.1:PORT/microgpt/ (as GitHub Pages serves a project site), and the browser
+has no network: no host name but 127.0.0.1 resolves. Every request the pages make, their Web Workers'
+included, is recorded through Chromium's DevTools protocol, and all of them must go to the test server,
+under the sub-path. On two chapters the test switches live mode on, runs three cells and compares what they print with
+the build's output, edits a cell, and stops a run that would never end. On the playground it trains with the
+original run's settings and compares the first 20 losses with the reference trace, then looks inside a
+trained model. Screenshots go to test-artifacts/.
+
+It needs a built site: $MICROGPT_SITE, else _build/html (`make book`).
+"""
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, SHARED
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = os.path.join(ROOT, "test-artifacts")
+REFERENCE = os.environ.get("MICROGPT_REFERENCE") or os.path.join(SHARED, "reference", "microgpt-reference-run.txt")
+PREFIX = "/microgpt/"
+CHAPTERS = ["book/01_tokenizing.html", "book/04_autograd.html"]  # quick cells that print
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site():
+    folder = os.path.join(ROOT, os.environ.get("MICROGPT_SITE") or os.path.join("_build", "html"))
+    if not os.path.isfile(os.path.join(folder, "index.html")):
+        pytest.skip(f"no built site in {folder}: run `make book` (or set MICROGPT_SITE)")
+    config = os.path.join(folder, "_static", "live", "config.json")
+    assert os.path.isfile(config), f"{folder} was built without tools/live.py: rebuild it with `make book`"
+    assert json.load(open(config))["local"], f"{folder} was built without npm, so without the self-hosted " \
+        "Pyodide these tests need (offline): install npm and run `make book` again"
+    return folder
+
+
+class SubPath(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under PREFIX only (as GitHub Pages serves a project site); remembers every path.
+
+    A test may replace the site's live/config.json (server.config), to send the pages to a stand-in CDN."""
+    requested = []
+
+    def do_GET(self):
+        config = getattr(self.server, "config", None)
+        if config and self.path.split("?")[0] == PREFIX + "_static/live/config.json":
+            self.requested.append(self.path)
+            body = json.dumps(config).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        return super().do_GET()
+
+    def translate_path(self, path):
+        self.requested.append(path)
+        if not path.startswith(PREFIX):
+            return os.path.join(self.directory, "no such file: outside the sub-path")
+        return super().translate_path(path[len(PREFIX) - 1:])
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = type("Handler", (SubPath,), {"requested": []})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=site))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    httpd.requested = handler.requested
+    httpd.site = site
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class RequestRecorder:
+    """Every request that a page or one of its Web Workers makes, read from Chromium's DevTools protocol.
+
+    It attaches to every page (and, through them, to every worker, which waits until it is watched) and
+    records Network.requestWillBeSent: what the pages ask for, not the browser's own background traffic."""
+
+    def __init__(self, debugger_address):
+        import websocket
+        with urllib.request.urlopen(f"http://{debugger_address}/json/version", timeout=10) as response:
+            url = json.load(response)["webSocketDebuggerUrl"]
+        self.ws = websocket.create_connection(url, suppress_origin=True, timeout=30)
+        self.ws.settimeout(None)  # the reader waits as long as the browser is quiet
+        self.urls, self.next_id, self.lock, self.answers = [], 0, threading.Lock(), {}
+        threading.Thread(target=self.read, daemon=True).start()
+        self.send("Target.setDiscoverTargets", {"discover": True})
+        for target in self.send("Target.getTargets", wait=True)["targetInfos"]:
+            if target["type"] == "page":
+                self.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}, wait=True)
+        time.sleep(0.5)  # let the attached pages enable their Network domain
+
+    def send(self, method, params=None, session=None, wait=False):
+        with self.lock:
+            self.next_id += 1
+            message = {"id": self.next_id, "method": method, "params": params or {}}
+            if session:
+                message["sessionId"] = session
+            event = self.answers[self.next_id] = threading.Event()
+            self.ws.send(json.dumps(message))
+        if wait:
+            assert event.wait(10), f"DevTools did not answer {method}"
+            return event.result
+
+    def read(self):
+        while True:
+            try:
+                message = json.loads(self.ws.recv())
+            except Exception:
+                return  # the browser has gone
+            if "id" in message:
+                event = self.answers.pop(message["id"], None)
+                if event:
+                    event.result = message.get("result", {})
+                    event.set()
+                continue
+            method, params, session = message["method"], message.get("params", {}), message.get("sessionId")
+            if method == "Target.targetCreated" and params["targetInfo"]["type"] == "page":
+                self.send("Target.attachToTarget", {"targetId": params["targetInfo"]["targetId"], "flatten": True})
+            elif method == "Target.attachedToTarget":
+                child = params["sessionId"]
+                self.send("Network.enable", session=child)
+                self.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
+                                                   "flatten": True}, session=child)
+                self.send("Runtime.runIfWaitingForDebugger", session=child)
+            elif method == "Network.requestWillBeSent":
+                self.urls.append(params["request"]["url"])
+
+    def close(self):
+        self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="microgpt-live-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,1000", f"--user-data-dir={profile}",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):  # no network but the test server
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    driver.recorder = RequestRecorder(driver.capabilities["goog:chromeOptions"]["debuggerAddress"])
+    driver.get("about:blank")
+    time.sleep(0.5)
+    driver.recorder.urls.clear()  # the browser's own start page: not the site's
+    yield driver
+    driver.recorder.close()
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(driver, script, timeout, what):
+    """Poll a JavaScript expression until it is truthy; return its value."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = driver.execute_script("return " + script)
+        if value:
+            return value
+        time.sleep(0.2)
+    status = driver.execute_script("const s = document.querySelector('.live-status, .mg-status'); "
+                                   "return s ? s.textContent : ''")
+    raise AssertionError(f"timed out after {timeout} s waiting for {what} (status: {status!r})")
+
+
+def clean(text):
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+# What the test needs of a chapter's cells, read from the page in one round trip.
+CELLS = r"""
+return [...document.querySelectorAll('div.cell')].map((cell, i) => {
+  const built = cell.querySelector('.cell_output');
+  return {index: i, editable: !!cell.querySelector('textarea.live-editor'),
+          built: built ? [...built.querySelectorAll('pre')].map(p => p.textContent).join('\n') : null,
+          image: !!(built && built.querySelector('img')),
+          live: cell.querySelector('.live-text').textContent,
+          label: (cell.querySelector('.live-state') || {}).textContent || ''};
+});
+"""
+
+
+def cell(driver, i):
+    return driver.execute_script(CELLS)[i]
+
+
+def run_cell(driver, i, timeout=60):
+    """Press the cell's Run button; wait until that run has finished, and return the cell."""
+    runs = driver.execute_script("const c = document.querySelectorAll('div.cell')[arguments[0]];"
+                                 "c.querySelector('.live-run').click(); return Number(c.dataset.liveRuns || 0)", i)
+    wait_for(driver, f"Number(document.querySelectorAll('div.cell')[{i}].dataset.liveRuns || 0) > {runs}", timeout,
+             f"cell {i + 1} to run")
+    got = cell(driver, i)
+    assert got["label"].startswith("ran in"), got
+    return got
+
+
+def set_code(driver, i, code):
+    driver.execute_script("const e = document.querySelectorAll('div.cell')[arguments[0]].querySelector('textarea');"
+                          "e.value = arguments[1]; e.dispatchEvent(new Event('input'));", i, code)
+
+
+def switch_on(driver, url):
+    driver.get(url)
+    driver.execute_script("document.querySelector('.live-toggle').click()")
+    wait_for(driver, "document.querySelector('.live-status').dataset.kind === 'ready'", 240,
+             "Python to start and run the setup cell")
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_runs_live(browser, server, page):
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    cells = browser.execute_script(CELLS)
+    assert len(cells) == len(specs)
+    # the first three editable cells that print text (no figure), need nothing the core runtime lacks, and
+    # do not raise on purpose
+    chosen = [c["index"] for c in cells if c["editable"] and c["built"] and c["built"].strip() and not c["image"]
+              and not specs[c["index"]]["needs"] and not specs[c["index"]]["raises"]
+              and not specs[c["index"]]["setup"]][:3]
+    assert len(chosen) == 3, f"{page}: fewer than three cells to compare: {chosen}"
+    for i in chosen:
+        got = run_cell(browser, i)
+        assert clean(got["live"]) == clean(got["built"]), f"{page}, cell {i + 1}: live output differs from the build's"
+
+    # an edited cell shows its new output
+    first = chosen[0]
+    set_code(browser, first, specs[first]["source"] + '\nprint("edited:", 6 * 7)')
+    got = run_cell(browser, first)
+    assert clean(got["live"]) == clean(got["built"]) + "\nedited: 42"
+
+    if page == CHAPTERS[0]:
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].scrollIntoView()", chosen[1])
+        browser.execute_script("window.scrollBy(0, -160)")
+        time.sleep(0.3)
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, "live-chapter.png"))
+
+        # Stop ends a run that never ends within 2 s, and the next run works (in a fresh interpreter)
+        last = chosen[-1]
+        set_code(browser, last, "while True:\n    pass")
+        browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-run').click()",
+                               last)
+        wait_for(browser, f"document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')", 30,
+                 "the endless cell to start")
+        time.sleep(1)
+        assert "running" in cell(browser, last)["label"]
+        started = time.time()
+        browser.execute_script("document.querySelector('.live-stop').click()")
+        wait_for(browser, f"document.querySelectorAll('div.cell')[{last}].querySelector('.live-stopped')", 2,
+                 "the stopped run to say so")
+        assert time.time() - started < 2
+        assert not browser.execute_script(
+            f"return document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')")
+        set_code(browser, first, specs[first]["source"])
+        got = run_cell(browser, first, timeout=240)
+        assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
+
+    check_requests(browser, server)
+
+
+def check_requests(browser, server):
+    """Every request went to the test server, under the sub-path; the runtime came from the site itself."""
+    urls = browser.recorder.urls
+    outside = [url for url in urls if not url.startswith((server.base, "data:", "blob:"))]
+    assert not outside, f"requests outside {server.base}: {outside[:10]}"
+    assert any(url.endswith("/_static/pyodide/pyodide.asm.wasm") for url in urls), "the worker's requests are missing"
+    assert all(path.startswith(PREFIX) for path in server.requested), \
+        f"requests outside the sub-path: {[p for p in server.requested if not p.startswith(PREFIX)][:10]}"
+
+
+def reference_steps():
+    if not os.path.isfile(REFERENCE):
+        pytest.skip(f"the reference trace is missing: {REFERENCE} (set MICROGPT_REFERENCE)")
+    return [line for line in open(REFERENCE, encoding="utf-8").read().splitlines() if line.startswith("step ")][:20]
+
+
+def test_playground(browser, server):
+    expected = reference_steps()
+    browser.get(server.base + "book/playground.html")
+    wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 240, "Python to start")
+    for field, value in (("mg-steps", 1000), ("mg-seed", 42), ("mg-lr", 0.01)):  # the original run's settings
+        browser.execute_script(f"document.getElementById('{field}').value = '{value}'")
+    browser.execute_script("document.getElementById('mg-train-button').click()")
+    wait_for(browser, "(document.getElementById('mg-log').textContent.match(/^step /gm) || []).length >= 20", 120,
+             "20 training steps")
+    browser.execute_script("document.getElementById('mg-stop').click()")
+    printed = [line for line in browser.execute_script("return document.getElementById('mg-log').textContent")
+               .splitlines() if line.startswith("step ")]
+    assert printed[:20] == expected, "the first 20 losses differ from the reference run"
+    assert re.search(r"<path class=\"mg-raw\" d=\"M", browser.execute_script(
+        "return document.getElementById('mg-curve').innerHTML")), "no loss curve"
+    # Stop keeps the weights trained so far: a fresh interpreter takes them over and samples names
+    wait_for(browser, "document.querySelectorAll('#mg-names li').length === 20", 240, "names after Stop")
+
+    # a short run to the end, then the sampled names at another temperature, without training again
+    browser.execute_script("document.getElementById('mg-steps').value = '10';"
+                           "document.getElementById('mg-name').value = 'emma';"
+                           "document.getElementById('mg-train-button').click()")
+    wait_for(browser, "/^Trained 10 steps/.test(document.getElementById('mg-status').textContent)", 120,
+             "a 10-step run")
+    wait_for(browser, "document.getElementById('mg-inside-view').dataset.name === 'emma' && "
+                      "document.getElementById('mg-inside-view').dataset.steps === '10'", 60, "the look inside")
+    log = browser.execute_script("return document.getElementById('mg-log').textContent")
+    browser.execute_script("const s = document.getElementById('mg-temperature-slider');"
+                           "s.value = '1.5'; s.dispatchEvent(new Event('input'));")
+    wait_for(browser, "document.getElementById('mg-names').dataset.temperature === '1.50'", 30, "re-sampled names")
+    assert browser.execute_script("return document.getElementById('mg-log').textContent") == log, "it trained again"
+    assert len(browser.execute_script("return [...document.querySelectorAll('#mg-names li')]")) == 20
+
+    # look inside: every head's map has one row per position, each summing to 1 over earlier positions only
+    maps = browser.execute_script("""
+      return [...document.querySelectorAll('table.mg-attn')].map(t => [...t.querySelectorAll('tr.mg-row')].map(r =>
+        [...r.querySelectorAll('td')].map(td => td.classList.contains('mg-future') ? null : Number(td.dataset.w))));""")
+    positions = len("emma") + 1  # BOS, e, m, m, a: each predicts the next token
+    assert len(maps) == 4, "one map per head (1 layer, 4 heads)"
+    for rows in maps:
+        assert len(rows) == positions
+        for p, row in enumerate(rows):
+            assert len(row) == positions
+            assert all(w is not None and w >= 0 for w in row[:p + 1]) and all(w is None for w in row[p + 1:]), row
+            assert abs(sum(row[:p + 1]) - 1) < 1e-9, row
+    probs = browser.execute_script("""
+      return [...document.querySelectorAll('table.mg-probs tr.mg-row')].map(r =>
+        [...r.querySelectorAll('td')].map(td => Number(td.dataset.w)));""")
+    assert len(probs) == positions and all(len(row) == 27 and abs(sum(row) - 1) < 1e-9 for row in probs)
+
+    os.makedirs(ARTIFACTS, exist_ok=True)  # the whole page: training, names, the look inside
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, min(height + 100, 6000))
+    time.sleep(0.5)
+    assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground.png"))
+    browser.set_window_size(1280, 1000)
+    check_requests(browser, server)
+
+
+class StandInCDN(http.server.SimpleHTTPRequestHandler):
+    """A second origin that serves the Pyodide core as the CDN does (with CORS); under tampered/ one file differs."""
+
+    def end_headers(self):
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def do_GET(self):
+        if self.path == "/tampered/pyodide.asm.mjs":
+            body = open(self.translate_path("/pyodide.asm.mjs"), "rb").read() + b"\n// changed\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        self.path = self.path.removeprefix("/tampered")
+        return super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_cdn_fallback_checks_every_file(browser, server):
+    """Built without npm, the pages load Pyodide from the CDN, and the browser checks each file's pinned hash."""
+    cdn = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(StandInCDN, directory=os.path.join(server.site, "_static", "pyodide")))
+    threading.Thread(target=cdn.serve_forever, daemon=True).start()
+    config = json.load(open(os.path.join(server.site, "_static", "live", "config.json")))
+    mark = len(browser.recorder.urls)
+    try:
+        for folder, works in (("", True), ("tampered/", False)):
+            base = f"http://127.0.0.1:{cdn.server_address[1]}/{folder}"
+            server.config = {**config, "local": False, "cdn": base}
+            browser.get(server.base + CHAPTERS[0])
+            browser.execute_script("document.querySelector('.live-toggle').click()")
+            kind = wait_for(browser, "['ready', 'error'].find(k => k === "
+                            "document.querySelector('.live-status').dataset.kind)", 240, "live mode to start or fail")
+            assert kind == ("ready" if works else "error"), f"Pyodide from {base}"
+            if not works:
+                assert "pyodide.asm.mjs could not be fetched, or does not match its pinned hash" in \
+                    browser.execute_script("return document.querySelector('.live-status').textContent")
+            assert any(url.startswith(base) for url in browser.recorder.urls[mark:]), "the CDN was not used"
+    finally:
+        server.config = None
+        del browser.recorder.urls[mark:]  # this test's own stand-in CDN is not the site's
+        cdn.shutdown()
+        cdn.server_close()

@@ -1,0 +1,115 @@
+"""The build side of live mode, without a browser: what tools/live.py tells the page about a chapter's cells,
+and how tools/pyodide_fetch.py checks the pinned Pyodide core before it goes into the site."""
+import io
+import json
+import os
+import sys
+import tarfile
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import live  # noqa: E402
+import pyodide_fetch  # noqa: E402
+
+ORIGINAL_NPM_PACK = pyodide_fetch.npm_pack
+
+
+def code(source, tags=()):
+    return {"cell_type": "code", "source": source, "metadata": {"tags": list(tags)}, "outputs": []}
+
+
+def test_live_cells_are_the_cells_on_the_page(tmp_path):
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": "# A chapter", "metadata": {}},
+        code("#| setup\nimport random\ndocs = ['emma']", ["hide-input"]),
+        code("#| block tokenizer\n#| export train0\ndef f():\n    return 1"),
+        code('glue("n", 3, display=False)', ["remove-cell"]),
+        code("import numpy as np\nprint(np.zeros(2))"),
+        code("raise ValueError('on purpose')", ["raises-exception"]),
+        code("import matplotlib.pyplot as plt\nplt.plot([1])", ["remove-input"]),
+    ]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook))
+    cells = live.live_cells(str(path))
+    assert [c["source"] for c in cells] == [
+        "import random\ndocs = ['emma']", "def f():\n    return 1", "import numpy as np\nprint(np.zeros(2))",
+        "raise ValueError('on purpose')", "import matplotlib.pyplot as plt\nplt.plot([1])"]  # no glue cell, no #|
+    assert [c["setup"] for c in cells] == [True, False, False, False, False]
+    assert [c["input"] for c in cells] == [False, True, True, True, False]
+    assert [c["raises"] for c in cells] == [False, False, False, True, False]
+    assert [c["needs"] for c in cells] == [[], [], ["numpy"], [], ["matplotlib"]]
+
+
+def test_every_setup_runs_in_the_core_runtime():
+    """Live mode runs a chapter's setup first, in Pyodide's core runtime: it must not need numpy (matplotlib is
+    stubbed, so importing it and defining plot helpers is fine)."""
+    import colab_links
+    for notebook in colab_links.chapter_notebooks():
+        cells = live.live_cells(os.path.join(ROOT, notebook))
+        setup = [c for c in cells if c["setup"]]
+        assert setup and cells[:len(setup)] == setup, notebook
+        assert not any("numpy" in c["needs"] for c in setup), f"{notebook}: its setup needs numpy"
+
+
+def fake_tarball(files):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, content in files.items():
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def pinned(tmp_path, monkeypatch):
+    """A pin for a made-up release whose 'npm pack' the test controls."""
+    files = {name: f"contents of {name}".encode() for name in pyodide_fetch.CORE}
+    data = fake_tarball(files)
+    pin = {"version": "0.0.1", "integrity": pyodide_fetch.integrity(data, "sha512"), "cdn": "", "packages": "",
+           "files": {name: pyodide_fetch.integrity(content, "sha384") for name, content in files.items()}}
+    (tmp_path / "pin.json").write_text(json.dumps(pin))
+    monkeypatch.setattr(pyodide_fetch, "PIN", str(tmp_path / "pin.json"))
+    monkeypatch.setenv("MICROGPT_CACHE", str(tmp_path / "cache"))
+    packed = {"data": data, "calls": 0}
+
+    def npm_pack(version):
+        packed["calls"] += 1
+        return packed["data"]
+    monkeypatch.setattr(pyodide_fetch, "npm_pack", npm_pack)
+    return files, packed
+
+
+def test_fetch_installs_the_checked_core_and_caches_it(pinned, tmp_path):
+    files, packed = pinned
+    pyodide_fetch.install(str(tmp_path / "site"))
+    for name, content in files.items():
+        assert (tmp_path / "site" / name).read_bytes() == content
+    assert (tmp_path / "cache" / "pyodide-0.0.1.tgz").is_file() and packed["calls"] == 1
+    pyodide_fetch.install(str(tmp_path / "site2"))
+    assert packed["calls"] == 1, "the second install comes from the cache"
+
+
+def test_fetch_refuses_a_tarball_that_is_not_the_pinned_one(pinned, tmp_path):
+    files, packed = pinned
+    packed["data"] = fake_tarball({**files, "pyodide.asm.wasm": b"something else"})
+    with pytest.raises(ValueError, match="does not match the integrity pinned"):
+        pyodide_fetch.install(str(tmp_path / "site"))
+    assert not (tmp_path / "site").exists() and not (tmp_path / "cache" / "pyodide-0.0.1.tgz").exists()
+
+
+def test_fetch_without_npm_says_so(pinned, tmp_path, monkeypatch):
+    monkeypatch.setattr(pyodide_fetch, "npm_pack", ORIGINAL_NPM_PACK)
+    monkeypatch.setattr(pyodide_fetch.shutil, "which", lambda name: None)
+    with pytest.raises(pyodide_fetch.FetchError, match="npm is not installed"):
+        pyodide_fetch.install(str(tmp_path / "site"))
+
+
+def test_the_pin_names_one_version_everywhere():
+    pin = pyodide_fetch.load_pin()
+    assert f"pyodide@{pin['version']}/" in pin["cdn"] and f"/v{pin['version']}/" in pin["packages"]
+    assert pin["integrity"].startswith("sha512-") and sorted(pin["files"]) == sorted(pyodide_fetch.CORE)
+    assert all(h.startswith("sha384-") for h in pin["files"].values())

@@ -1,0 +1,110 @@
+"""live.py: a Sphinx extension that lets the reader run and edit the chapters in the browser ("Run live").
+
+It adds book/_static/live/ (the page script, its Web Worker and the Python side) to the site, marks every
+chapter page, and when the build has finished it writes into _build/html/_static/:
+
+- pyodide/: the pinned Pyodide core (tools/pyodide.json, fetched and checked by tools/pyodide_fetch.py);
+  without npm it is left out and the pages load the same files from the CDN, checked by the browser;
+- live/config.json: where the runtime is and the hash of every file of it;
+- live/<page>.json: each chapter's code cells in page order: the source without `#|` lines, whether the
+  cell belongs to the setup (it runs first, by itself), whether it raises on purpose, what it imports;
+- live/names.txt (the loader's file: $MICROGPT_DATA, else the cache) and live/microgpt.py (code/).
+
+Everything it says is logged as information: the book builds with -W.
+"""
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+
+from sphinx.util import logging
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import pyodide_fetch  # noqa: E402
+
+logger = logging.getLogger(__name__)
+NEEDS = {"numpy": re.compile(r"^\s*(import|from)\s+numpy\b|\bnp\.", re.M),
+         "matplotlib": re.compile(r"^\s*(import|from)\s+matplotlib\b|\bplt\.", re.M)}
+
+
+def live_cells(path):
+    """The code cells a chapter page shows, in order (cells tagged remove-cell are not on the page)."""
+    with open(path, encoding="utf-8") as f:
+        nb = json.load(f)
+    cells, in_setup = [], True
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        text = "".join(cell["source"])
+        if "remove-cell" in tags:
+            continue  # glue calls only: the prose already shows their numbers
+        # the setup is the first code cell, and the hidden recap cells right after it (older chapters)
+        in_setup = not cells or (in_setup and "hide-input" in tags and text.startswith(("#| recap", "#| setup")))
+        source = "\n".join(line for line in text.split("\n") if not line.startswith("#|")).strip("\n")
+        cells.append({"source": source, "setup": in_setup, "raises": "raises-exception" in tags,
+                      "input": not ({"remove-input", "hide-input"} & set(tags)),
+                      "needs": [name for name, pattern in NEEDS.items() if pattern.search(source)]})
+    return cells
+
+
+def names_file():
+    """The data file the chapters read: the loader's own resolution ($MICROGPT_DATA, else the cache)."""
+    spec = importlib.util.spec_from_file_location("microgpt_data", os.path.join(ROOT, "code", "data.py"))
+    data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(data)
+    data.load_docs()  # downloads into the cache if need be, or stops with the loader's own message
+    return os.environ.get("MICROGPT_DATA") or data.cache_path()
+
+
+def add_static_path(app, config):
+    config.html_static_path.append(os.path.join(ROOT, "book", "_static", "live"))
+
+
+def mark_chapters(app, pagename, templatename, context, doctree):
+    if doctree is not None and str(app.env.doc2path(pagename)).endswith(".ipynb"):
+        context["metatags"] = context.get("metatags", "") + f'\n<meta name="microgpt-live" content="{pagename}" />'
+
+
+def write_live_files(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = os.path.join(app.outdir, "_static")
+    live = os.path.join(static, "live")
+    os.makedirs(live, exist_ok=True)
+    for docname in sorted(app.env.found_docs):
+        path = str(app.env.doc2path(docname))
+        if path.endswith(".ipynb"):
+            os.makedirs(os.path.dirname(os.path.join(live, docname)), exist_ok=True)
+            with open(os.path.join(live, docname + ".json"), "w", encoding="utf-8") as f:
+                json.dump(live_cells(path), f)
+    shutil.copyfile(names_file(), os.path.join(live, "names.txt"))
+    shutil.copyfile(os.path.join(ROOT, "code", "microgpt.py"), os.path.join(live, "microgpt.py"))
+
+    pin = pyodide_fetch.load_pin()
+    try:
+        pyodide_fetch.install(os.path.join(static, "pyodide"))
+        local = True
+    except pyodide_fetch.FetchError as e:
+        logger.info(f"live code: {e}; the pages will load pyodide@{pin['version']} from {pin['cdn']}")
+        shutil.rmtree(os.path.join(static, "pyodide"), ignore_errors=True)
+        local = False
+    config = {"version": pin["version"], "local": local, "cdn": pin["cdn"], "packages": pin["packages"],
+              "sri": pin["files"]}
+    with open(os.path.join(live, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=1)
+    logger.info(f"live code: pyodide@{pin['version']} {'in _static/pyodide' if local else 'from the CDN'}")
+
+
+def setup(app):
+    app.connect("config-inited", add_static_path)
+    app.connect("html-page-context", mark_chapters)
+    app.connect("build-finished", write_live_files)
+    app.add_js_file("live.js", defer="defer")
+    app.add_js_file("playground.js", defer="defer")
+    app.add_css_file("live.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
