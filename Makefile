@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code strip bench serve clean
+.PHONY: book test code colab strip bench serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(BIN)/activate
 
 code:
 	python3 tools/tangle.py
+
+colab: $(BIN)/activate
+	$(BIN)/python tools/colab.py   # colab/*.ipynb from book/*.ipynb and the numbers of the last `make book`
 
 strip:
 	python3 tools/tangle.py --strip
