@@ -37,9 +37,10 @@ HIDDEN_TITLE = "Folded code (double-click to read it)"
 SOLUTION_TITLE = "Solution (run to check)"
 SOLUTION_SWITCH = 'show_solution = False  #@param {type:"boolean"}'
 EXCEPT_LINE = "except Exception as e:  # this cell fails on purpose: print the error, so that Run all goes on"
-# Glued values that measure this machine's speed: they differ from build to build, so --check and the tests
-# accept any value in their place. Every other glued value comes from a seeded, deterministic run.
-MEASURED = re.compile(r"(^|_)(ms|seconds|speedup|slowdown)(_|$)")
+# Glued values that measure this machine's speed differ from build to build, so --check and the tests accept
+# any value in their place: keys named like a timing (_ms, _s, _seconds, _speedup, _slowdown), and the few
+# listed here. Every other glued value comes from a seeded, deterministic run and must equal the build's.
+MEASURED = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown)(_|$)|^(call_ratio)$")
 ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
                "seealso", "admonition", "margin", "sidebar", "topic"}
 
@@ -262,13 +263,10 @@ def parse_blocks(text):
         if j == len(lines):
             raise ColabError(f"A fence {lines[i]!r} is never closed.")
         body = lines[i + 1:j]
+        flush()
         if not m:  # a plain code block: kept exactly as it is
-            plain.extend(lines[i:j + 1])
-            flush_code = "\n".join(plain)
-            plain.clear()
-            blocks.append(("code", flush_code))
+            blocks.append(("code", "\n".join(lines[i:j + 1])))
         else:
-            flush()
             options = {}
             if body and body[0].strip() == "---":  # options as a YAML block
                 end = body.index("---", 1)
@@ -554,7 +552,7 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
     markdown = Markdown(chapter, site, glue)
     cells = [note_cell(site, chapter)]
     setup, setup_index = [], None
-    seen_code = False
+    seen_code, setup_open = False, True  # the setup: the first code cells, while they are setup cells
 
     def add_markdown(text):
         if text.strip():
@@ -563,12 +561,13 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
     for cell in source.cells:
         if cell.cell_type == "markdown":
             add_markdown(markdown.render(cell.source))
+            setup_open = setup_open and not seen_code
             continue
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.get("tags", [])
-        starts_setup = is_setup(cell) and (not seen_code or setup_index == len(cells) - 1)
-        seen_code = True
+        setup_open = setup_open and is_setup(cell)
+        starts_setup, seen_code = setup_open, True
         if "remove-cell" in tags:
             continue
         generated = first_line(cell).startswith(("#| setup", "#| recap"))
