@@ -475,3 +475,104 @@ def test_links_to_the_website_resolve_on_the_built_site():
                     assert anchor in ids[page], f"{colab_links.colab_path(chapter)} links to {url}: no such id"
                 checked += 1
     assert checked > 100, checked
+
+
+# --- how the Colab notebooks look: two of them rendered to HTML, in headless Chromium -------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = os.path.join(ROOT, "test-artifacts")
+MATHJAX = os.path.join(os.path.dirname(sys.executable), "..", "lib", f"python{sys.version_info.major}.{sys.version_info.minor}",
+                       "site-packages", "sphinx-mathjax-offline", "static", "mathjax", "tex-chtml.js")
+MATHJAX_CONFIG = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
+                  "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true}};</script>")
+# (chapter, a sentence of its prose that shows glued numbers)
+SHOWN = [("book/06_gpt.ipynb", "The total is"), ("book/07_optimization.ipynb", "This last row is the finished microgpt")]
+
+
+def as_colab_shows_it(nb):
+    """Colab shows a form cell (cellView: form) as its title and its parameters, its code folded away."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in nb.cells:
+        if cell.metadata.get("cellView") == "form":
+            lines = [line for line in cell.source.split("\n") if line.startswith("#@title") or "#@param" in line]
+            cell.source = "\n".join(lines + ["# ... (code folded: Colab shows this cell as a form)"])
+    return nb
+
+
+def colab_html(chapter, folder):
+    """The Colab notebook rendered by nbconvert's classic template, with the site's offline MathJax."""
+    from nbconvert import HTMLExporter
+    exporter = HTMLExporter(template_name="classic")
+    exporter.mathjax_url = "file://" + os.path.abspath(MATHJAX)
+    html, _ = exporter.from_notebook_node(as_colab_shows_it(committed(chapter)))
+    html = html.replace("<!-- Load mathjax -->", MATHJAX_CONFIG + "\n<!-- Load mathjax -->", 1)
+    path = os.path.join(folder, os.path.splitext(os.path.basename(chapter))[0] + ".html")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(html)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
+    import tempfile
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="microgpt-colab-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--window-size=1100,1300", f"--user-data-dir={profile}",
+                "--allow-file-access-from-files"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+FACTS = """
+const cells = [...document.querySelectorAll('.cell')];
+const inputs = cells.filter(c => c.classList.contains('code_cell')).map(c => c.querySelector('.input_area').innerText);
+const prose = [...document.querySelectorAll('.text_cell_render')].map(e => e.innerText).join('\\n');
+const site = arguments[0];
+return {
+  first_code: inputs[0] || '',
+  prose: prose,
+  details: [...document.querySelectorAll('details')].map(d => [d.open, d.querySelector('summary').innerText]),
+  links: [...document.querySelectorAll('.text_cell_render a[href^="' + site + '"]')].map(a => a.innerText),
+  math: document.querySelectorAll('mjx-container').length,
+};
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("chapter, sentence", SHOWN, ids=[os.path.basename(c) for c, _ in SHOWN])
+def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
+    """Folded setup, readable links, numbers in the prose and folded solutions, as screenshots in test-artifacts/."""
+    assert os.path.isfile(MATHJAX), MATHJAX
+    page = colab_html(chapter, tmp_path)
+    chromium.get("file://" + page)
+    chromium.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(1));")
+    facts = chromium.execute_script(FACTS, SITE)
+    stem = os.path.splitext(os.path.basename(chapter))[0]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+
+    assert facts["first_code"].startswith(f"#@title {colab.SETUP_TITLE}") and facts["first_code"].count("\n") <= 2
+    assert facts["details"] and all(not is_open and summary.startswith("Solution") for is_open, summary in facts["details"])
+    assert len(facts["links"]) > 5 and all(text.strip() and not re.search(r"[{}`]", text) for text in facts["links"])
+    assert not myst_leftovers(facts["prose"]) and facts["math"] > 0
+    build = committed(chapter)
+    paragraph = next(c.source for c in build.cells if c.cell_type == "markdown" and sentence in c.source)
+    numbers = re.findall(r"\d[\d,.]*\d", paragraph)
+    assert numbers and all(n in facts["prose"] for n in numbers)
+
+    chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
+    for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"), ("exercises", "//h2[starts-with(., 'Exercises')]")]:
+        element = chromium.find_element("xpath", xpath)
+        chromium.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
+        chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))
