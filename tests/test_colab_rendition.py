@@ -402,6 +402,19 @@ def test_check_catches_a_hand_edit(tmp_path):
                                          "(`make colab` does).")
 
 
+def test_check_knows_a_build_older_than_the_chapter(tmp_path):
+    """Numbers from a build of older code may be wrong: the tool refuses them."""
+    need_build()
+    root = copy_book(tmp_path)
+    chapter = root / "book" / "06_gpt.ipynb"
+    nb = nbformat.read(str(chapter), as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "num_steps, learning_rate = 600, 0.3" in c.source)
+    cell.source = cell.source.replace("600, 0.3", "700, 0.3")
+    nbformat.write(nb, str(chapter))
+    assert run_check(root, BUILD) == (1, f"The build in {BUILD} ran an older version of book/06_gpt.ipynb: run "
+                                         f"`make book` again, then `make colab`.")
+
+
 def test_check_without_a_build_says_so(tmp_path):
     code, out = run_check(ROOT, tmp_path / "no-build")
     assert code == 1 and "\n" not in out, out

@@ -83,9 +83,10 @@ def check_build_is_current(chapter, build=None):
     executed = os.path.join(build, "jupyter_execute", os.path.splitext(chapter)[0] + ".ipynb")
     if not os.path.isfile(executed):
         raise ColabError(f"There is no built book in {build} (no executed {chapter}): run `make book` first.")
-    code = [c.source for c in nbformat.read(os.path.join(ROOT, chapter), as_version=4).cells if c.cell_type == "code"]
-    built = [c.source for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
-    if code != built:
+    def code(nb):  # (directive lines and removed cells aside: a build may strip them from what it shows)
+        return [strip_directives(c.source) for c in nb.cells
+                if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
+    if code(nbformat.read(os.path.join(ROOT, chapter), as_version=4)) != code(nbformat.read(executed, as_version=4)):
         raise ColabError(f"The build in {build} ran an older version of {chapter}: run `make book` again, "
                          f"then `make colab`.")
 
