@@ -68,11 +68,17 @@ def printed(cell):
 
 
 def build_errors(chapter):
-    """(ename, evalue) of every error the build's run of the chapter showed, in order; None without a build."""
-    executed = os.path.join(BUILD, "jupyter_execute", os.path.splitext(chapter)[0] + ".ipynb")
-    if not os.path.isfile(executed):
+    """(ename, evalue) of every error the build's run of the chapter showed, in order, from the build's cache of
+    executed notebooks (_build/jupyter_execute keeps no error outputs); None without a build."""
+    if not os.path.isdir(os.path.join(BUILD, ".jupyter_cache")):
         return None
-    nb = nbformat.read(executed, as_version=4)
+    from jupyter_cache import get_cache
+    cache = get_cache(os.path.join(BUILD, ".jupyter_cache"))
+    try:
+        record = cache.match_cache_notebook(nbformat.read(os.path.join(ROOT, chapter), as_version=4))
+    except KeyError:
+        pytest.fail(f"the build's cache holds no run of the current {chapter}: run `make book`")
+    nb = cache.get_cache_bundle(record.pk).nb
     return [(o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if o.output_type == "error"]
 
