@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
+import sysconfig
 
 import nbformat
 import pytest
@@ -99,7 +99,8 @@ CHAPTER_MD = [
     "(ch-demo)=\n# Demo: a chapter\n\nA {term}`token`, many {term}`tokens <token>`, the {term}`KV cache`. "
     "See {ref}`ch-demo`, {ref}`the figure <fig-demo>`, {numref}`fig-demo` and {ref}`ex-demo`.",
     "(sec-numbers)=\n## Numbers\n\nThere are {glue:text}`n_names` names, {glue:text}`01_other.ipynb::loss:s` nats, "
-    "{glue}`shown` and {glue:text}`ratio:.1f`. Math: $e^{x}$ and\n\n$$\\begin{aligned}a &= b\\\\ c &= d\\end{aligned}$$\n\n"
+    "{glue}`shown` and {glue:text}`ratio:.1f`. Math: $e^{x}$ and\n\n"
+    "$$\\begin{aligned}a &= b\\\\ c &= d\\end{aligned}$$\n\n"
     "```{note}\nA note with a {term}`token`.\n```\n\n```{warning} Careful\nA warning.\n```\n\n"
     "```{admonition} A title\n:class: tip\nWith a title.\n```\n\n"
     "```python\n# plain code with {term}`literal` stays\n```",
@@ -126,7 +127,8 @@ def make_book(root):
         code("#| block demo\ny = x + 1\nglue(\"n_names\", y)\nfor k in range(2):\n    glue(f\"k{k}\", k)\n"
              "if y:\n    glue(\"a\", 1)\nelse:\n    z = 0\ntext = '''line one\nline two'''"),
         code('glue("n_names", 2)', metadata={"tags": ["remove-cell"]}),
-        code("import matplotlib\nprint(y)", metadata={"mystnb": {"figure": {"name": "fig-demo", "caption": "A {term}`token` plot."}}}),
+        code("import matplotlib\nprint(y)",
+             metadata={"mystnb": {"figure": {"name": "fig-demo", "caption": "A {term}`token` plot."}}}),
         md(CHAPTER_MD[1]),
         code("raise ValueError('no good')\n'''a string\nover lines'''", metadata={"tags": ["raises-exception"]}),
         md(CHAPTER_MD[2]),
@@ -162,7 +164,8 @@ def test_demo_prose_reads_as_prose(demo):
     text = "\n\n".join(sources(demo, "markdown"))
     assert not myst_leftovers(text), myst_leftovers(text)
     glossary = SITE + "book/glossary.html"
-    assert f"A [token]({glossary}#term-token), many [tokens]({glossary}#term-token), the [KV cache]({glossary}#term-KV-cache)." in text
+    assert (f"A [token]({glossary}#term-token), many [tokens]({glossary}#term-token), "
+            f"the [KV cache]({glossary}#term-KV-cache).") in text
     page = SITE + "book/01_demo.html"
     assert (f"See [Demo: a chapter]({page}), [the figure]({page}#fig-demo), [A token plot.]({page}#fig-demo) and "
             f"[Predict, then run]({page}#ex-demo).") in text  # a caption's roles are plain in a link's text
@@ -296,7 +299,8 @@ def test_the_shape_of_the_colab_notebook(chapter):
         c.source.startswith(f"#@title {colab.SOLUTION_TITLE}") for c in code) >= solutions
     for cell in code:
         if colab.SOLUTION_TITLE in cell.source:
-            assert f"\n{colab.SOLUTION_SWITCH}\nif show_solution:\n" in cell.source and cell.metadata["cellView"] == "form"
+            assert f"\n{colab.SOLUTION_SWITCH}\nif show_solution:\n" in cell.source
+            assert cell.metadata["cellView"] == "form"
     raising = sum("raises-exception" in c.metadata.get("tags", []) for c in source.cells)
     assert sum(colab.EXCEPT_LINE in c.source for c in code) == raising
 
@@ -354,7 +358,8 @@ def test_every_number_in_the_prose_is_the_builds(chapter, build_glue):
                 continue
             assert key in build_glue[doc], f"{doc} glued no {key!r}"
             expected = format_plain_text(build_glue[doc][key], fmt_spec)
-            assert shown == expected, f"{colab_links.colab_path(chapter)} shows {key} = {shown!r}, the build {expected!r}"
+            assert shown == expected, \
+                f"{colab_links.colab_path(chapter)} shows {key} = {shown!r}, the build glued {expected!r}"
             checked += 1
     glued_in_prose = len(re.findall(r"\{glue(:text|:md)?\}`", "".join(
         c.source for c in nbformat.read(os.path.join(ROOT, chapter), as_version=4).cells if c.cell_type == "markdown")))
@@ -366,7 +371,8 @@ def test_every_number_in_the_prose_is_the_builds(chapter, build_glue):
 
 def run_check(root, build):
     result = subprocess.run([sys.executable, os.path.join(root, "tools", "colab.py"), "--check"],
-                            capture_output=True, text=True, env={**os.environ, "MICROGPT_BUILD": str(build)}, timeout=300)
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "MICROGPT_BUILD": str(build)})
     return result.returncode, result.stdout.strip()
 
 
@@ -426,7 +432,8 @@ def test_check_without_a_build_says_so(tmp_path):
 def in_repository(url):
     """The path in the repository a Colab URL opens (checked to be on the configured repository and branch)."""
     _, org, repo = CONFIG["repository"]["url"].strip("/").rsplit("/", 2)
-    prefix = f"{CONFIG['launch_buttons']['colab_url'].strip('/')}/github/{org}/{repo}/blob/{CONFIG['repository']['branch']}/"
+    colab_root, branch = CONFIG["launch_buttons"]["colab_url"].strip("/"), CONFIG["repository"]["branch"]
+    prefix = f"{colab_root}/github/{org}/{repo}/blob/{branch}/"
     assert url.startswith(prefix), (url, prefix)
     return url[len(prefix):]
 
@@ -477,7 +484,8 @@ def test_links_to_the_website_resolve_on_the_built_site():
         for cell in committed(chapter).cells:
             if cell.cell_type != "markdown":
                 continue
-            for url in re.findall(r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>", cell.source):
+            site_links = r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>"
+            for url in re.findall(site_links, cell.source):
                 url = url[0] or url[1]
                 page, _, anchor = url[len(SITE):].partition("#")
                 path = os.path.join(site, page)
@@ -495,12 +503,12 @@ def test_links_to_the_website_resolve_on_the_built_site():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
-MATHJAX = os.path.join(os.path.dirname(sys.executable), "..", "lib", f"python{sys.version_info.major}.{sys.version_info.minor}",
-                       "site-packages", "sphinx-mathjax-offline", "static", "mathjax", "tex-chtml.js")
+MATHJAX = os.path.join(sysconfig.get_paths()["purelib"], "sphinx-mathjax-offline", "static", "mathjax", "tex-chtml.js")
 MATHJAX_CONFIG = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
                   "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true}};</script>")
 # (chapter, a sentence of its prose that shows glued numbers)
-SHOWN = [("book/06_gpt.ipynb", "The total is"), ("book/07_optimization.ipynb", "This last row is the finished microgpt")]
+SHOWN = [("book/06_gpt.ipynb", "The total is"),
+         ("book/07_optimization.ipynb", "This last row is the finished microgpt")]
 
 
 def as_colab_shows_it(nb):
@@ -576,7 +584,8 @@ def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
     os.makedirs(ARTIFACTS, exist_ok=True)
 
     assert facts["first_code"].startswith(f"#@title {colab.SETUP_TITLE}") and facts["first_code"].count("\n") <= 2
-    assert facts["details"] and all(not is_open and summary.startswith("Solution") for is_open, summary in facts["details"])
+    assert facts["details"]
+    assert all(not is_open and summary.startswith("Solution") for is_open, summary in facts["details"])
     assert len(facts["links"]) > 5 and all(text.strip() and not re.search(r"[{}`]", text) for text in facts["links"])
     assert not myst_leftovers(facts["prose"]) and facts["math"] > 0
     build = committed(chapter)
@@ -585,7 +594,8 @@ def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
     assert numbers and all(n in facts["prose"] for n in numbers)
 
     chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
-    for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"), ("exercises", "//h2[starts-with(., 'Exercises')]")]:
+    for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"),
+                        ("exercises", "//h2[starts-with(., 'Exercises')]")]:
         element = chromium.find_element("xpath", xpath)
         chromium.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
         chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))

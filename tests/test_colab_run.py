@@ -7,7 +7,6 @@ download). A cell that fails on purpose must catch its error and print the very 
 This run replaces the standalone run of the MyST chapters, so CI executes each chapter twice: in the build, and
 here.
 """
-import json
 import os
 import re
 import shutil

@@ -180,7 +180,8 @@ class Site:
                 for i, line in enumerate(lines):
                     label = re.fullmatch(r"\((\S+)\)=\s*", line)
                     if label:
-                        heading = next((m for m in (re.match(r"(#+)\s+(.*)", x) for x in lines[i + 1:] if x.strip())), None)
+                        following = [x for x in lines[i + 1:] if x.strip()]
+                        heading = re.match(r"(#+)\s+(.*)", following[0]) if following else None
                         title = heading.group(2).strip() if heading else label.group(1)
                         page_level = heading is not None and len(heading.group(1)) == 1 and first_heading
                         self.add(label.group(1), docname, None if page_level else label.group(1), title)
@@ -352,7 +353,8 @@ class Markdown:
 
     def directive(self, name, argument, options, body):
         if name in ("exercise", "exercise-start"):
-            return blockquote(f"Exercise ({self.inline(argument)})" if argument else "Exercise", self.render_inner(body))
+            title = f"Exercise ({self.inline(argument)})" if argument else "Exercise"
+            return blockquote(title, self.render_inner(body))
         if name == "exercise-end":
             return None
         if name == "solution":
