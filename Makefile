@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code check strip bench bench-live serve clean
+.PHONY: book test code check colab strip bench bench-live serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,21 @@ quick: $(BIN)/activate
 	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
-# the README's Colab links. `make code` rewrites it; `make check` only verifies it (one sentence per stale file).
+# the README's Colab links, and (from the numbers of the last `make book`) the Colab edition in colab/.
+# `make code` rewrites it; `make check` verifies what needs no build (one sentence per stale file); the Colab
+# edition is checked by tests/test_colab_rendition.py, after the build.
 code: $(BIN)/activate
 	$(BIN)/python tools/tangle.py
 	$(BIN)/python tools/colab_links.py --write
+	@if [ -d _build/jupyter_execute ]; then $(BIN)/python tools/colab.py; \
+	else echo "colab/ not regenerated: it needs the numbers of a build (make book, then make colab)."; fi
 
 check: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --check
 	$(BIN)/python tools/colab_links.py --check
+
+colab: $(BIN)/activate
+	$(BIN)/python tools/colab.py   # colab/*.ipynb from book/*.ipynb and the numbers of the last `make book`
 
 strip: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --strip

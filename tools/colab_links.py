@@ -1,8 +1,10 @@
 """colab_links.py: the Colab link of every chapter, derived from _config.yml and _toc.yml.
 
-The repository's address lives once, in _config.yml (repository.url, branch, path_to_book). The book's
-launch buttons are made from it by sphinx-book-theme; this tool makes the same URLs (the function
-`colab_url` mirrors sphinx_book_theme/header_buttons/launch.py) for the README's list of Colab links.
+The repository's address lives once, in _config.yml (repository.url, branch, path_to_book). A chapter's
+Colab link opens its Colab edition, colab/NN_name.ipynb (written by tools/colab.py from book/NN_name.ipynb).
+`colab_url` builds that link the way sphinx-book-theme builds its launch buttons
+(sphinx_book_theme/header_buttons/launch.py); the README's list of Colab links comes from here, and so does
+the website's Colab button (tools/colab_launch.py points the theme's button at the same URL).
 
     python tools/colab_links.py            # print the list
     python tools/colab_links.py --write    # rewrite the list in README.md
@@ -28,17 +30,41 @@ def load_config(root=ROOT):
         return yaml.safe_load(f)
 
 
-def colab_url(config, path):
-    """The launch URL of the page at `path` (relative to the book's root), as sphinx-book-theme builds it:
-    {colab_url}/github/{org}/{repo}/blob/{branch}/{path_to_book/}{pagename}{extension}."""
+def colab_path(chapter):
+    """Where a chapter's Colab edition lives, relative to the book's root: book/06_gpt.ipynb -> colab/06_gpt.ipynb."""
+    return "colab/" + os.path.basename(chapter)
+
+
+def repo_path(config, path):
+    """(org, repo, branch, path in the repository) of `path`, given relative to the book's root."""
     repository = config.get("repository", {})
     _provider_url, org, repo = repository["url"].strip("/").rsplit("/", 2)
     branch = repository.get("branch") or "master"  # the theme's default when no branch is configured
     book_relpath = str(repository.get("path_to_book") or "").strip("/")
     if book_relpath:
         book_relpath += "/"
+    return org, repo, branch, f"{book_relpath}{path}"
+
+
+def colab_url(config, chapter):
+    """The Colab link of the chapter at `chapter` (like 'book/06_gpt.ipynb'): its Colab edition, in the URL
+    form of sphinx-book-theme's button, {colab_url}/github/{org}/{repo}/blob/{branch}/{path_to_book/}{path}."""
+    org, repo, branch, path = repo_path(config, colab_path(chapter))
     colab = config["launch_buttons"]["colab_url"].strip("/")
-    return f"{colab}/github/{org}/{repo}/blob/{branch}/{book_relpath}{path}"
+    return f"{colab}/github/{org}/{repo}/blob/{branch}/{path}"
+
+
+def blob_url(config, path):
+    """The file at `path` (relative to the book's root) on GitHub."""
+    org, repo, branch, path = repo_path(config, path)
+    return f"https://github.com/{org}/{repo}/blob/{branch}/{path}"
+
+
+def raw_url(config, chapter, path):
+    """The raw file at `path`, written relative to the page `chapter` (an image of a figure)."""
+    relative = os.path.normpath(os.path.join(os.path.dirname(chapter), path)).replace(os.sep, "/")
+    org, repo, branch, relative = repo_path(config, relative)
+    return f"https://raw.githubusercontent.com/{org}/{repo}/{branch}/{relative}"
 
 
 def pages_url(config):
@@ -61,7 +87,8 @@ def title(root, path):
 def markdown_list(root=ROOT):
     """The README's block: one line per chapter notebook, between the START and END markers."""
     config = load_config(root)
-    lines = [f"- [{title(root, p)}]({colab_url(config, p)}) (`{p}`)" for p in chapter_notebooks(root)]
+    lines = [f"- [{title(root, p)}]({colab_url(config, p)}) (`{colab_path(p)}`, generated from `{p}`)"
+             for p in chapter_notebooks(root)]
     return "\n".join([START, f"The website: <{pages_url(config)}>", "", "Open a chapter in Colab:", "",
                       *lines, END])
 

@@ -1,0 +1,100 @@
+"""Every Colab notebook runs alone, top to bottom, as *Run all* runs it in Colab.
+
+Each colab/NN_name.ipynb is copied ALONE into an empty folder and executed in a fresh kernel, with a private
+HOME and cache, without myst_nb (Colab has none), and with no cell allowed to fail: Colab's Run all stops at the
+first exception, whatever a cell's tags say. The data comes from MICROGPT_DATA (in Colab: the loader's
+download). A cell that fails on purpose must catch its error and print the very error the build recorded.
+This run replaces the standalone run of the MyST chapters, so CI executes each chapter twice: in the build, and
+here.
+"""
+import os
+import re
+import shutil
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT, SHARED
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import colab  # noqa: E402
+import colab_links  # noqa: E402
+
+CHAPTERS = colab_links.chapter_notebooks()
+IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
+NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(SHARED, "data", "names.txt")
+BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
+
+ALONE = '''\
+def _alone():  # injected by tests/test_colab_run.py: the notebook must not lean on the repository
+    import importlib.util, os, sys
+    assert os.listdir(".") == [{name!r}], os.listdir(".")
+    assert not {{{repo_dirs}}} & {{os.path.abspath(p or ".") for p in sys.path}}, sys.path
+    assert importlib.util.find_spec("data") is None and importlib.util.find_spec("microgpt") is None
+    assert importlib.util.find_spec("myst_nb") is None or "not-on-colab" in importlib.util.find_spec("myst_nb").origin
+_alone()
+del _alone
+'''
+
+
+def run_alone(path, tmp_path):
+    """Execute the notebook at path (relative to ROOT) alone in tmp_path/colab; return it with its outputs."""
+    folder, home, blocked = tmp_path / "colab", tmp_path / "home", tmp_path / "not-on-colab"
+    for d in (folder, home, blocked / "myst_nb"):
+        d.mkdir(parents=True)
+    (blocked / "myst_nb" / "__init__.py").write_text('raise ImportError("myst_nb is not installed on Colab")\n')
+    name = os.path.basename(path)
+    shutil.copy(os.path.join(ROOT, path), folder / name)
+    nb = nbformat.read(str(folder / name), as_version=4)
+    for cell in nb.cells:
+        assert not cell.metadata.get("tags"), "a tag (raises-exception...) would let nbclient forgive an error"
+    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d))) for d in ("", "code", "book", "tools", "colab"))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(ALONE.format(name=name, repo_dirs=repo_dirs)))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MICROGPT_", "PYTHON", "JUPYTER", "IPYTHON", "MPLCONFIG"))}
+    env.update(HOME=str(home), MICROGPT_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(blocked), MICROGPT_DATA=NAMES)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(folder)}})
+    client.execute(env=env)
+    nb.cells.pop(0)
+    return nb
+
+
+def printed(cell):
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def build_errors(chapter):
+    """(ename, evalue) of every error the build's run of the chapter showed, in order, from the build's cache of
+    executed notebooks (_build/jupyter_execute keeps no error outputs); None without a build."""
+    if not os.path.isdir(os.path.join(BUILD, ".jupyter_cache")):
+        return None
+    from jupyter_cache import get_cache
+    cache = get_cache(os.path.join(BUILD, ".jupyter_cache"))
+    try:
+        record = cache.match_cache_notebook(nbformat.read(os.path.join(ROOT, chapter), as_version=4))
+    except KeyError:
+        pytest.fail(f"the build's cache holds no run of the current {chapter}: run `make book`")
+    nb = cache.get_cache_bundle(record.pk).nb
+    return [(o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if o.output_type == "error"]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_colab_notebook_runs_alone_top_to_bottom(chapter, tmp_path):
+    nb = run_alone(colab_links.colab_path(chapter), tmp_path)
+    assert not os.path.exists(tmp_path / "cache" / "names.txt")  # MICROGPT_DATA was used, nothing downloaded
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(o.output_type != "error" for c in code for o in c.outputs)
+    for cell in code:
+        if colab.SOLUTION_TITLE in cell.source:
+            assert not cell.outputs, f"a folded solution ran under Run all: {cell.source[:200]}"
+    caught = [printed(c) for c in code if colab.EXCEPT_LINE in c.source]
+    for text in caught:  # the except branch ran: the print is the proof that the body raised
+        assert re.fullmatch(r"\w+: .+\n", text, re.S), text
+    expected = build_errors(chapter)
+    if expected is not None:
+        assert caught == [f"{ename}: {evalue}\n" for ename, evalue in expected], (caught, expected)

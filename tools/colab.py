@@ -1,0 +1,703 @@
+"""colab.py: the Colab edition of every chapter, generated from book/*.ipynb and the numbers of a build.
+
+The chapters are written in MyST for the website. Colab renders plain Markdown and runs every cell under
+*Run all*, so for each chapter notebook of _toc.yml this tool writes colab/NN_name.ipynb, in which:
+
+- glossary terms and cross-references are links to the published website (page and anchor), labels are
+  gone, and directives (exercises, admonitions, figures) are blockquotes with a bold title;
+- every glued number is pasted into the prose as the build computed it (the <chapter>.glue.json files that
+  `make book` leaves in _build/jupyter_execute/book/); `glue(...)` calls and glue-only cells are dropped;
+- solutions are folded: their Markdown in <details>, their code in a form cell that runs only when asked;
+- the setup cell is one folded form cell, and a cell that raises on purpose catches and prints its error,
+  so that *Run all* completes.
+
+    python tools/colab.py            # (re)write colab/*.ipynb (needs a built book: `make book` first)
+    python tools/colab.py --check    # exit 1 if a committed file differs from what would be written
+
+MICROGPT_BUILD points at another build folder than _build (as for tests/test_ladder.py).
+"""
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tokenize
+
+import nbformat
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import colab_links  # noqa: E402
+
+ROOT = colab_links.ROOT
+COLAB_DIR = "colab"
+SETUP_TITLE = "Code from earlier chapters: run this first"
+FOLDED_TITLE = "Code from earlier chapters"
+HIDDEN_TITLE = "Folded code (double-click to read it)"
+SOLUTION_TITLE = "Solution (run to check)"
+SOLUTION_SWITCH = 'show_solution = False  #@param {type:"boolean"}'
+EXCEPT_LINE = "except Exception as e:  # this cell fails on purpose: print the error, so that Run all goes on"
+# Glued values that measure this machine's speed differ from build to build, so --check and the tests accept
+# any value in their place: keys named like a timing (_ms, _s, _seconds, _speedup, _slowdown), and the few
+# listed here. Every other glued value comes from a seeded, deterministic run and must equal the build's.
+MEASURED = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown)(_|$)|^(call_ratio)$")
+ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
+               "seealso", "admonition", "margin", "sidebar", "topic"}
+
+
+class ColabError(Exception):
+    """Something the rendition cannot be made from; the message is one sentence that says what to do."""
+
+
+def build_dir():
+    return os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
+
+
+def rendition_path(chapter):
+    """book/06_gpt.ipynb -> colab/06_gpt.ipynb (relative to the book's root)."""
+    return colab_links.colab_path(chapter)
+
+
+# --- the build's numbers ------------------------------------------------------------------------------------
+
+def read_glue(chapter, build=None):
+    """{key: text/plain} of everything the chapter glued, from the build's <chapter>.glue.json."""
+    build = build or build_dir()
+    stem = os.path.splitext(chapter)[0]
+    path = os.path.join(build, "jupyter_execute", stem + ".glue.json")
+    if not os.path.isfile(path):
+        raise ColabError(f"There is no built book in {build} (no {os.path.relpath(path, build)}): "
+                         f"run `make book` first, the Colab notebooks show the numbers that build computed.")
+    with open(path, encoding="utf-8") as f:
+        records = json.load(f)
+    values = {}
+    for key, output in records.items():
+        text = output["data"]["text/plain"]
+        values[key] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def check_build_is_current(chapter, build=None):
+    """The build must have executed the chapter's current code, or its numbers may be out of date."""
+    build = build or build_dir()
+    executed = os.path.join(build, "jupyter_execute", os.path.splitext(chapter)[0] + ".ipynb")
+    if not os.path.isfile(executed):
+        raise ColabError(f"There is no built book in {build} (no executed {chapter}): run `make book` first.")
+    def code(nb):  # (directive lines and removed cells aside: a build may strip them from what it shows)
+        return [strip_directives(c.source) for c in nb.cells
+                if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
+    if code(nbformat.read(os.path.join(ROOT, chapter), as_version=4)) != code(nbformat.read(executed, as_version=4)):
+        raise ColabError(f"The build in {build} ran an older version of {chapter}: run `make book` again, "
+                         f"then `make colab`.")
+
+
+def format_glued(text, fmt_spec):
+    """What myst-nb's {glue:text} shows: the value's repr, unquoted by literal_eval, then formatted."""
+    try:
+        value = ast.literal_eval(text)
+    except (SyntaxError, ValueError):
+        value = text
+    if fmt_spec == "":
+        return str(value)
+    kind = fmt_spec[-1]
+    if kind == "s":
+        value = str(value)
+    elif kind in "bcdoxX":
+        value = int(value)
+    elif kind in "eEfFgGn%":
+        value = float(value)
+    return format(value, fmt_spec)
+
+
+class Glue:
+    """Looks up glued values for one chapter, in its own or another chapter's records (doc::key)."""
+
+    def __init__(self, chapter, build=None):
+        self.chapter, self.build, self.cache = chapter, build, {}
+
+    def records(self, chapter):
+        if chapter not in self.cache:
+            self.cache[chapter] = read_glue(chapter, self.build)
+        return self.cache[chapter]
+
+    def __call__(self, chapter, key, fmt_spec, role):
+        records = self.records(chapter)
+        if key not in records:
+            raise ColabError(f"{self.chapter} pastes the glued value {key!r}, which the build of {chapter} does not "
+                             f"have: run `make book` again.")
+        if role == "glue:text":
+            return format_glued(records[key], fmt_spec)
+        return format_glued(records[key], "")  # {glue} and {glue:md}: the text/plain value, unquoted
+
+
+def parse_glue_role(role, content, chapter):
+    """(chapter, key, format spec) of a glue role, parsed the way myst-nb 1.4 parses it."""
+    if role == "glue:text":
+        parts = content.rsplit(":", 1)
+        key, fmt_spec = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "s")
+    else:
+        key, fmt_spec = content, ""
+    if "::" in key:
+        doc, key = key.split("::", 1)
+        chapter = os.path.normpath(os.path.join(os.path.dirname(chapter), doc)).replace(os.sep, "/")
+    return chapter, key, fmt_spec
+
+
+# --- the website's targets: pages, labels, figures, exercises, glossary terms -------------------------------
+
+def page_url(config, docname, anchor=None):
+    return colab_links.pages_url(config) + docname + ".html" + (f"#{anchor}" if anchor else "")
+
+
+def term_id(term):
+    """The HTML id Sphinx gives a glossary term (sphinx.util.nodes.make_id): 'KV cache' -> 'term-KV-cache'."""
+    text = ("term-" + term).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-zA-Z0-9._]+", "-", " ".join(text.split()))
+    return re.sub(r"^[-0-9._]+|-+$", "", text)
+
+
+def page_markdown(root, docname):
+    """The Markdown of a page: the .md file, or the markdown cells of the notebook, one block per cell."""
+    if os.path.isfile(os.path.join(root, docname + ".md")):
+        return [open(os.path.join(root, docname + ".md"), encoding="utf-8").read()], []
+    nb = nbformat.read(os.path.join(root, docname + ".ipynb"), as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "markdown"], [c for c in nb.cells if c.cell_type == "code"]
+
+
+class Site:
+    """Everything a chapter can link to on the published website, found by reading the book's sources."""
+
+    def __init__(self, root=ROOT):
+        self.config = colab_links.load_config(root)
+        self.targets = {}  # label -> (docname, anchor or None, title)
+        self.terms = {}    # lowercased term -> term as written in the glossary
+        self.glossary = None
+        for docname in colab_links.toc_files(root):
+            texts, code_cells = page_markdown(root, docname)
+            first_heading = True
+            for text in texts:
+                lines = text.split("\n")
+                for i, line in enumerate(lines):
+                    label = re.fullmatch(r"\((\S+)\)=\s*", line)
+                    if label:
+                        following = [x for x in lines[i + 1:] if x.strip()]
+                        heading = re.match(r"(#+)\s+(.*)", following[0]) if following else None
+                        title = heading.group(2).strip() if heading else label.group(1)
+                        page_level = heading is not None and len(heading.group(1)) == 1 and first_heading
+                        self.add(label.group(1), docname, None if page_level else label.group(1), title)
+                    if re.match(r"#\s", line):
+                        first_heading = False
+                for block in parse_blocks(text):
+                    if block[0] == "directive":
+                        self.add_directive(docname, *block[1:])
+            for cell in code_cells:
+                figure = cell.metadata.get("mystnb", {}).get("figure", {})
+                if figure.get("name"):
+                    self.add(figure["name"], docname, figure["name"], figure.get("caption", figure["name"]))
+
+    def add(self, label, docname, anchor, title):
+        if label in self.targets and self.targets[label][0] != docname:
+            raise ColabError(f"The label {label!r} is defined twice, in {self.targets[label][0]} and {docname}.")
+        self.targets[label] = (docname, anchor, title)
+
+    def add_directive(self, docname, name, argument, options, body):
+        if name in ("exercise", "exercise-start") and "label" in options:
+            self.add(options["label"], docname, options["label"], argument or "Exercise")
+        elif name in ("figure", "table", "math", "code-block", "code") and "name" in options:
+            self.add(options["name"], docname, options["name"], body.strip().split("\n")[0] or options["name"])
+        elif name == "glossary":
+            self.glossary = docname
+            for line in body.split("\n"):
+                if line.strip() and not line[0].isspace() and not line.startswith(":"):
+                    self.terms[line.strip().lower()] = line.strip()
+
+    def target(self, label):
+        if label not in self.targets:
+            raise ColabError(f"No page of the book defines the label {label!r} (a `(label)=` line, a figure's "
+                             f"name or an exercise's :label:).")
+        return self.targets[label]
+
+    def title(self, label):
+        return self.target(label)[2]
+
+    def ref(self, label, text):
+        docname, anchor, _title = self.target(label)
+        return f"[{text}]({page_url(self.config, docname, anchor)})"
+
+    def term(self, term, text):
+        if self.glossary is None or term.lower() not in self.terms:
+            raise ColabError(f"The glossary has no term {term!r}: add it to book/glossary.md.")
+        return f"[{text}]({page_url(self.config, self.glossary, term_id(self.terms[term.lower()]))})"
+
+    def doc(self, target, text, chapter):
+        docname = os.path.normpath(os.path.join(os.path.dirname(chapter), target)).replace(os.sep, "/")
+        docname = re.sub(r"\.(ipynb|md)$", "", docname)
+        return f"[{text or docname}]({page_url(self.config, docname)})"
+
+
+# --- Markdown: MyST in, CommonMark (with HTML and $ math) out -----------------------------------------------
+
+DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}[ \t]*(.*)$")
+FENCE = re.compile(r"^(`{3,}|~{3,})")
+ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+
+
+def parse_blocks(text):
+    """Split MyST Markdown into ('text', str), ('code', str) and ('directive', name, argument, options, body)."""
+    lines, blocks, plain, i = text.split("\n"), [], [], 0
+
+    def flush():
+        if plain:
+            blocks.append(("text", "\n".join(plain)))
+            plain.clear()
+
+    while i < len(lines):
+        m, fence = DIRECTIVE.match(lines[i]), FENCE.match(lines[i])
+        if not m and not fence:
+            plain.append(lines[i])
+            i += 1
+            continue
+        mark = (m or fence).group(1)
+        closing = re.compile("^" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}\s*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j]):
+            j += 1
+        if j == len(lines):
+            raise ColabError(f"A fence {lines[i]!r} is never closed.")
+        body = lines[i + 1:j]
+        flush()
+        if not m:  # a plain code block: kept exactly as it is
+            blocks.append(("code", "\n".join(lines[i:j + 1])))
+        else:
+            options = {}
+            if body and body[0].strip() == "---":  # options as a YAML block
+                end = body.index("---", 1)
+                for line in body[1:end]:
+                    key, _, value = line.partition(":")
+                    options[key.strip()] = value.strip()
+                body = body[end + 1:]
+            while body and re.match(r"^:[\w-]+:", body[0]):
+                key, _, value = body[0][1:].partition(":")
+                options[key] = value.strip()
+                body = body[1:]
+            blocks.append(("directive", m.group(2), m.group(3).strip(), options, "\n".join(body).strip("\n")))
+        i = j + 1
+    flush()
+    return blocks
+
+
+def blockquote(title, body):
+    lines = [f"**{title}**", ""] + body.split("\n") if body.strip() else [f"**{title}**"]
+    return "\n".join(("> " + line).rstrip() for line in lines)
+
+
+def details(summary, body):
+    return f"<details><summary>{summary}</summary>\n\n{body.strip()}\n\n</details>"
+
+
+class Markdown:
+    """Turns one chapter's MyST Markdown into CommonMark, cell by cell (a solution may span several cells)."""
+
+    def __init__(self, chapter, site, glue):
+        self.chapter, self.site, self.glue = chapter, site, glue
+        self.in_solution = False
+        self.solution_text = []  # Markdown of the open solution, not yet written out
+        self.solution_parts = 0
+
+    def inline(self, text):
+        """Roles and labels of running text; fenced code is left alone by the caller."""
+        text = re.sub(r"^\(\S+\)=[ \t]*\n?", "", text, flags=re.M)
+
+        def role(m):
+            name, content = m.group(1), m.group(2)
+            explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, re.S)
+            text, target = (explicit.group(1), explicit.group(2)) if explicit else ("", content)
+            if name in ("glue", "glue:text", "glue:md"):
+                return self.glue(*parse_glue_role(name, content, self.chapter), name)
+            if name == "term":
+                return self.site.term(target, text or target)
+            if name in ("ref", "numref"):
+                return self.site.ref(target, text or self.plain(self.site.title(target)))
+            if name == "doc":
+                return self.site.doc(target, text, self.chapter)
+            if name in ("math", "eq"):
+                return f"${content}$"
+            raise ColabError(f"{self.chapter} uses the role {{{name}}}, which tools/colab.py cannot render for Colab: "
+                             f"teach it that role.")
+        return ROLE.sub(role, text)
+
+    def plain(self, text):
+        """Text with its roles reduced to what they show, without links (for a link's own text)."""
+        def role(m):
+            name, content = m.group(1), m.group(2)
+            if name.startswith("glue"):
+                return self.glue(*parse_glue_role(name, content, self.chapter), name)
+            explicit = re.fullmatch(r"(.*?)\s*<([^<>]+)>", content, re.S)
+            return explicit.group(1) if explicit else content
+        return ROLE.sub(role, text)
+
+    def render(self, text):
+        """CommonMark for the Markdown `text`; what belongs to an open solution is held back."""
+        out = []
+        for block in parse_blocks(text):
+            if block[0] == "directive":
+                piece = self.directive(*block[1:])
+            elif block[0] == "code":
+                piece = block[1]
+            else:
+                piece = self.inline(block[1])
+            if piece is None or not piece.strip():
+                continue
+            (self.solution_text if self.in_solution else out).append(piece.strip("\n"))
+        return "\n\n".join(out)
+
+    def directive(self, name, argument, options, body):
+        if name in ("exercise", "exercise-start"):
+            title = f"Exercise ({self.inline(argument)})" if argument else "Exercise"
+            return blockquote(title, self.render_inner(body))
+        if name == "exercise-end":
+            return None
+        if name == "solution":
+            return details("Solution", self.render_inner(body))
+        if name == "solution-start":
+            self.in_solution, self.solution_parts = True, 0
+            return None
+        if name == "solution-end":
+            piece = self.close_solution_part()
+            self.in_solution = False
+            return piece
+        if name in ADMONITIONS:
+            if name in ("admonition", "topic", "sidebar", "margin"):
+                title = argument or name.capitalize()
+            else:  # these take no title: MyST reads an argument as the first line of the text
+                title, body = ("See also" if name == "seealso" else name.capitalize()), f"{argument}\n{body}".strip()
+            return blockquote(self.inline(title), self.render_inner(body))
+        if name in ("dropdown", "toggle"):
+            return details(self.inline(argument) or "Show", self.render_inner(body))
+        if name == "figure":
+            alt = options.get("alt", "")
+            image = f"![{alt}]({colab_links.raw_url(self.site.config, self.chapter, argument)})"
+            caption = self.render_inner(body)
+            return blockquote("Figure", image + ("\n\n" + caption if caption else ""))
+        if name == "math":
+            return f"$$\n{body}\n$$"
+        if name in ("code-block", "code", "code-cell"):
+            return f"```{argument}\n{body}\n```"
+        raise ColabError(f"{self.chapter} uses the directive {{{name}}}, which tools/colab.py cannot render for Colab: "
+                         f"teach it that directive.")
+
+    def render_inner(self, body):
+        """A directive's body: rendered on its own, never held back as solution text."""
+        saved, self.in_solution = self.in_solution, False
+        try:
+            return self.render(body)
+        finally:
+            self.in_solution = saved
+
+    def close_solution_part(self):
+        """The solution's Markdown so far, folded in <details>; None when there is none."""
+        text = "\n\n".join(self.solution_text).strip()
+        self.solution_text = []
+        if not text:
+            return None
+        self.solution_parts += 1
+        return details("Solution" if self.solution_parts == 1 else "Solution (continued)", text)
+
+
+# --- code cells -------------------------------------------------------------------------------------------
+
+def strip_directives(source):
+    return "\n".join(line for line in source.split("\n") if not line.startswith("#|")).strip("\n")
+
+
+def is_glue_call(node):
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name) and node.value.func.id == "glue")
+
+
+def glue_only(node):
+    """A glue(...) statement, or a loop/if/with whose bodies hold only such statements."""
+    if is_glue_call(node):
+        return True
+    bodies = [getattr(node, f) for f in ("body", "orelse") if getattr(node, f, None)]
+    return (isinstance(node, (ast.For, ast.While, ast.If, ast.With)) and bool(bodies)
+            and all(glue_only(n) for body in bodies for n in body))
+
+
+def is_glue_shim(node):
+    """The fallback `try: from myst_nb import glue / except ImportError: def glue(...)` of the glue block."""
+    return isinstance(node, ast.Try) and any(
+        isinstance(n, ast.ImportFrom) and n.module == "myst_nb" and any(a.name == "glue" for a in n.names)
+        for n in node.body)
+
+
+def drop_glue(source, drop_shim=False):
+    """The cell without its glue(...) statements (and, if asked, without the glue block's fallback)."""
+    lines = source.split("\n")
+    tree = ast.parse(source)
+    drop, passes, dropped = set(), {}, set()
+
+    def visit(body, top):
+        kept = 0
+        for node in body:
+            if glue_only(node) or (top and drop_shim and is_glue_shim(node)):
+                drop.update(range(node.lineno, node.end_lineno + 1))
+                dropped.update(id(n) for n in ast.walk(node))
+            else:
+                kept += 1
+                for field in ("body", "orelse", "finalbody"):
+                    if isinstance(getattr(node, field, None), list):
+                        visit(getattr(node, field), False)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body, False)
+        if body and not kept and not top:  # a branch left empty by the glue it held
+            passes[body[0].lineno] = " " * body[0].col_offset + "pass"
+
+    visit(tree.body, True)
+    def own_lines(n):  # a compound statement owns its header; its body's statements own the rest
+        body = getattr(n, "body", None)
+        end = max(body[0].lineno, n.lineno + 1) if isinstance(body, list) and body else n.end_lineno + 1
+        return range(n.lineno, end)
+    others = {line for n in ast.walk(tree) if isinstance(n, ast.stmt) and id(n) not in dropped for line in own_lines(n)}
+    if others & drop:
+        raise ColabError("A glue(...) call shares its line with other code: give it a line of its own.")
+    out = []
+    for number, line in enumerate(lines, 1):
+        if number in passes:
+            out.append(passes[number])
+        elif number not in drop:
+            out.append(line)
+    if drop_shim:  # the tangle's comment that named the glue block, now above nothing
+        out = [line for line in out if not re.match(r"# glue: from \S+\.ipynb", line)]
+    result = re.sub(r"\n{4,}", "\n\n\n", "\n".join(out)).strip("\n")  # at most the two blank lines of PEP 8
+    check_parses(source, result)
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "glue"
+           for n in ast.walk(ast.parse(result))):
+        raise ColabError("A glue(...) call is not a statement of its own, so it cannot be dropped: make it one.")
+    return result
+
+
+def indent(source, prefix="    "):
+    """Indent every line of code, but not the lines inside a multi-line string (their text would change)."""
+    inside = set()
+    for token in tokenize.generate_tokens(io.StringIO(source + "\n").readline):
+        if token.start[0] < token.end[0] and token.type != tokenize.NL:
+            inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    return "\n".join(line if number in inside or not line.strip() else prefix + line
+                     for number, line in enumerate(source.split("\n"), 1))
+
+
+def dump(statements):
+    return [ast.dump(n, include_attributes=False) for n in statements]
+
+
+def check_parses(original, rewritten):
+    try:
+        ast.parse(rewritten)
+    except SyntaxError as e:
+        raise ColabError(f"A rewritten cell does not parse ({e}); the cell was:\n{original}") from None
+
+
+def wrap_raises(source):
+    """try/except around a cell that raises on purpose: the error is printed and Run all goes on."""
+    wrapped = f"try:\n{indent(source)}\n{EXCEPT_LINE}\n    print(f\"{{type(e).__name__}}: {{e}}\")"
+    check_parses(source, wrapped)
+    if dump(ast.parse(wrapped).body[0].body) != dump(ast.parse(source).body):
+        raise ColabError(f"Wrapping a raises-exception cell in try/except changed its code:\n{source}")
+    return wrapped
+
+
+def wrap_solution(source):
+    """A solution's code as a Colab form cell whose body runs only when the reader ticks show_solution."""
+    wrapped = (f"#@title {SOLUTION_TITLE}\n"
+               "# Run all skips this cell: tick show_solution (or set it to True), then run the cell.\n"
+               f"{SOLUTION_SWITCH}\nif show_solution:\n{indent(source)}")
+    check_parses(source, wrapped)
+    if dump(ast.parse(wrapped).body[1].body) != dump(ast.parse(source).body):
+        raise ColabError(f"Folding a solution cell changed its code:\n{source}")
+    return wrapped
+
+
+def form(title, source):
+    return f"#@title {title}\n{source}"
+
+
+def first_line(cell):
+    return cell.source.split("\n", 1)[0].strip()
+
+
+def is_setup(cell):
+    """The chapter's setup cell: `#| setup` (or, in the older layout, a hidden `#| recap` cell)."""
+    return cell.cell_type == "code" and (first_line(cell).startswith("#| setup") or (
+        first_line(cell).startswith("#| recap") and "hide-input" in cell.metadata.get("tags", [])))
+
+
+# --- one chapter --------------------------------------------------------------------------------------------
+
+def note_cell(site, chapter):
+    config = site.config
+    docname = os.path.splitext(chapter)[0]
+    source = colab_links.blob_url(config, chapter)
+    return nbformat.v4.new_markdown_cell(
+        "> **The Colab edition of a chapter of *microgpt, the book*.** "
+        f"It is generated from [`{chapter}`]({source}) by `tools/colab.py`: to change it, edit the chapter, "
+        f"not this file. The chapter on the website: <{page_url(config, docname)}>.\n>\n"
+        "> Choose *Runtime → Run all*. The first code cell brings in the code of earlier chapters, and the "
+        "names are downloaded the first time. Solutions stay folded and do not run until you ask.")
+
+
+def render_chapter(chapter, site=None, glue=None, root=ROOT):
+    """The Colab notebook of the chapter at `chapter` (like 'book/06_gpt.ipynb'), as a NotebookNode.
+    glue(chapter, key, fmt_spec, role) -> text supplies glued values (by default: the build's)."""
+    site = site or Site(root)
+    glue = glue or Glue(chapter)
+    source = nbformat.read(os.path.join(root, chapter), as_version=4)
+    markdown = Markdown(chapter, site, glue)
+    cells = [note_cell(site, chapter)]
+    setup, setup_index = [], None
+    seen_code, setup_open = False, True  # the setup: the first code cells, while they are setup cells
+
+    def add_markdown(text):
+        if text.strip():
+            cells.append(nbformat.v4.new_markdown_cell(text.strip("\n")))
+
+    for cell in source.cells:
+        if cell.cell_type == "markdown":
+            add_markdown(markdown.render(cell.source))
+            setup_open = setup_open and not seen_code
+            continue
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        setup_open = setup_open and is_setup(cell)
+        starts_setup, seen_code = setup_open, True
+        if "remove-cell" in tags:
+            continue
+        generated = first_line(cell).startswith(("#| setup", "#| recap"))
+        code = drop_glue(strip_directives(cell.source), drop_shim=generated)
+        if not code.strip():
+            continue
+        if "raises-exception" in tags:
+            code = wrap_raises(code)
+        if markdown.in_solution:
+            add_markdown(markdown.close_solution_part() or "")
+            new = nbformat.v4.new_code_cell(wrap_solution(code))
+            new.metadata["cellView"] = "form"
+        elif starts_setup:
+            setup.append(code)
+            if setup_index is None:
+                setup_index = len(cells)
+                cells.append(None)  # filled in below: one cell for the whole setup
+            continue
+        elif "hide-input" in tags or "remove-input" in tags:
+            new = nbformat.v4.new_code_cell(form(FOLDED_TITLE if generated else HIDDEN_TITLE, code))
+            new.metadata["cellView"] = "form"
+        else:
+            new = nbformat.v4.new_code_cell(code)
+        cells.append(new)
+        figure = cell.metadata.get("mystnb", {}).get("figure", {})
+        if figure.get("caption"):
+            add_markdown(blockquote("Figure", markdown.inline(figure["caption"])))
+    if markdown.in_solution:
+        raise ColabError(f"{chapter} opens a solution ({{solution-start}}) that it never closes ({{solution-end}}).")
+    if setup_index is not None:
+        cells[setup_index] = nbformat.v4.new_code_cell(form(SETUP_TITLE, "\n\n".join(setup)))
+        cells[setup_index].metadata["cellView"] = "form"
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number:03d}"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {
+        "colab": {"name": os.path.basename(chapter), "provenance": [], "toc_visible": True},
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    nbformat.validate(nb)
+    return nb
+
+
+def measured_placeholder(real):
+    """A glue lookup that puts a placeholder where a measured value goes (for --check and the tests)."""
+    def glue(chapter, key, fmt_spec, role):
+        return MEASURED_SLOT if MEASURED.search(key) else real(chapter, key, fmt_spec, role)
+    return glue
+
+
+MEASURED_SLOT = "@@measured-value@@"  # never written in a chapter
+MEASURED_VALUE = r"[^\"\\\n<>|*`]{1,40}?"  # what may stand in its place: a short value on one line
+
+
+def text_of(nb):
+    return nbformat.writes(nb) + "\n"
+
+
+def matches(expected, committed):
+    """The committed text equals the expected one, up to the measured values (MEASURED_SLOT in expected)."""
+    pattern = MEASURED_VALUE.join(re.escape(part) for part in expected.split(MEASURED_SLOT))
+    return re.fullmatch(pattern, committed, re.S) is not None
+
+
+def chapters(root=ROOT):
+    return colab_links.chapter_notebooks(root)
+
+
+def generate(root=ROOT, build=None):
+    """{path of the Colab notebook: its text} for every chapter; measured values as the build measured them."""
+    site = Site(root)
+    out = {}
+    for chapter in chapters(root):
+        check_build_is_current(chapter, build)
+        out[rendition_path(chapter)] = text_of(render_chapter(chapter, site, Glue(chapter, build), root))
+    return out
+
+
+def check(root=ROOT, build=None):
+    """None if every committed Colab notebook is what generate() would write (measured values aside), else
+    one sentence naming the first stale file."""
+    site = Site(root)
+    expected = set()
+    for chapter in chapters(root):
+        check_build_is_current(chapter, build)
+        path = rendition_path(chapter)
+        expected.add(path)
+        full = os.path.join(root, path)
+        if not os.path.isfile(full):
+            return f"{path} is missing: run `make colab` (after `make book`)."
+        text = text_of(render_chapter(chapter, site, measured_placeholder(Glue(chapter, build)), root))
+        if not matches(text, open(full, encoding="utf-8").read()):
+            return (f"{path} is out of date (or was edited by hand): edit {chapter} instead, then run "
+                    f"`make colab` (after `make book`).")
+    folder = os.path.join(root, COLAB_DIR)
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if f"{COLAB_DIR}/{name}" not in expected:
+            return f"{COLAB_DIR}/{name} belongs to no chapter of _toc.yml: delete it (`make colab` does)."
+    return None
+
+
+def main(argv):
+    try:
+        if "--check" in argv:
+            problem = check()
+            if problem:
+                print(problem)
+                return 1
+            return 0
+        files = generate()
+        os.makedirs(os.path.join(ROOT, COLAB_DIR), exist_ok=True)
+        for name in os.listdir(os.path.join(ROOT, COLAB_DIR)):
+            if f"{COLAB_DIR}/{name}" not in files:
+                os.remove(os.path.join(ROOT, COLAB_DIR, name))
+                print(f"removed {COLAB_DIR}/{name}")
+        for path, text in files.items():
+            full = os.path.join(ROOT, path)
+            if not os.path.isfile(full) or open(full, encoding="utf-8").read() != text:
+                with open(full, "w", encoding="utf-8") as f:
+                    f.write(text)
+                print(f"wrote {path}")
+        return 0
+    except ColabError as e:
+        print(e)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
