@@ -19,13 +19,16 @@ test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
-# the README's Colab links. `make code` rewrites it; `make check` only verifies it (one sentence per stale file).
+# the ladder tables of chapters 2-7, the README's Colab links. `make code` rewrites it; `make check` only
+# verifies it (one sentence per stale file).
 code: $(BIN)/activate
 	$(BIN)/python tools/tangle.py
+	$(BIN)/python tools/ladder.py
 	$(BIN)/python tools/colab_links.py --write
 
 check: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --check
+	$(BIN)/python tools/ladder.py --check
 	$(BIN)/python tools/colab_links.py --check
 
 strip: $(BIN)/activate
