@@ -135,3 +135,9 @@ def test_each_rung_beats_the_one_before(glue):
 
 def test_the_full_model_has_4192_parameters(glue):
     assert glue["ladder_gpt_params"].replace(",", "") == glue["ladder_adam_params"].replace(",", "") == "4192"
+
+
+def test_chapter_6_retrains_the_one_head_rung_exactly(glue):
+    """Chapter 6 checks that the full GPT beats one head against a one-head model it trains again itself."""
+    assert glue["one_head_val"] == glue["ladder_attention_val_loss"], (glue["one_head_val"],
+                                                                       glue["ladder_attention_val_loss"])
