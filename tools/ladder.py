@@ -60,7 +60,8 @@ def table(up_to, notebook):
     rows = []
     for key, model, chapter, owner in RUNGS[: keys.index(up_to) + 1]:
         prefix, suffix = ("", "") if owner == notebook else (f"{owner}::", ":s")
-        cells = [model, f"{{ref}}`{chapter}`" if chapter else ""]
+        number = int(owner.split("_")[0])  # the chapter's number, linked to it: a short column
+        cells = [model, f"{{ref}}`{number} <{chapter}>`" if chapter else ""]
         cells += [f"{{glue:text}}`{prefix}ladder_{key}_{column}{suffix}`" for _, column in COLUMNS]
         rows.append("| " + " | ".join(cells) + " |\n")
     return header() + "".join(rows)
