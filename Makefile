@@ -24,17 +24,19 @@ quick: $(BIN)/activate
 	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
-# the README's Colab links, and (from the numbers of the last `make book`) the Colab edition in colab/.
+# the ladder tables of chapters 2-7, the README's Colab links, and (from the numbers of the last `make book`) the Colab edition in colab/.
 # `make code` rewrites it; `make check` verifies what needs no build (one sentence per stale file); the Colab
 # edition is checked by tests/test_colab_rendition.py, after the build.
 code: $(BIN)/activate
 	$(BIN)/python tools/tangle.py
+	$(BIN)/python tools/ladder.py
 	$(BIN)/python tools/colab_links.py --write
 	@if [ -d _build/jupyter_execute ]; then $(BIN)/python tools/colab.py; \
 	else echo "colab/ not regenerated: it needs the numbers of a build (make book, then make colab)."; fi
 
 check: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --check
+	$(BIN)/python tools/ladder.py --check
 	$(BIN)/python tools/colab_links.py --check
 
 colab: $(BIN)/activate
