@@ -28,6 +28,7 @@ import nbformat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import colab_links  # noqa: E402
+import toc  # noqa: E402
 
 ROOT = colab_links.ROOT
 COLAB_DIR = "colab"
@@ -172,7 +173,7 @@ class Site:
         self.targets = {}  # label -> (docname, anchor or None, title)
         self.terms = {}    # lowercased term -> term as written in the glossary
         self.glossary = None
-        for docname in colab_links.toc_files(root):
+        for docname in toc.toc_files(root):
             texts, code_cells = page_markdown(root, docname)
             first_heading = True
             for text in texts:
