@@ -1,5 +1,7 @@
-"""code/microgpt_numpy.py (from book/10_chatgpt.ipynb) is the same model as code/microgpt.py, only faster."""
+"""code/microgpt_numpy.py (from book/12_numpy.ipynb) is the same model as code/microgpt.py, only faster."""
 import hashlib
+import json
+import os
 import random
 
 import numpy as np
@@ -7,6 +9,7 @@ import pytest
 
 import microgpt
 import microgpt_numpy
+from conftest import ROOT
 
 DOCS = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "zoe", "liam"]
 ORIGINAL_TRACE_SHA256 = "693e1df117a0fa77d5d2362bd4a60b2770c3dc745638f0104bd9881273d54394"  # the original's output
@@ -99,3 +102,17 @@ def test_bad_values_stop_with_one_sentence(run_script, args, words):
     code, out, err = run_script("microgpt_numpy.py", *args)
     assert code != 0 and out == ""
     assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_pytorch_cell_gives_the_same_losses_as_numpy():
+    """The appendix's PyTorch cell (id "pytorch"), run as the book runs it, wherever PyTorch is installed."""
+    pytest.importorskip("torch", reason="PyTorch is optional (not in requirements.txt): install it to run this")
+    cells = json.load(open(os.path.join(ROOT, "book", "12_numpy.ipynb"), encoding="utf-8"))["cells"]
+    source = "".join(next(c for c in cells if c.get("id") == "pytorch")["source"])
+    uchars = microgpt_numpy.build_vocab(DOCS)
+    cfg = microgpt_numpy.Config(vocab_size=len(uchars) + 1)
+    random.seed(3)
+    names = {**vars(microgpt_numpy), "cfg": cfg, "flat0": microgpt_numpy.init_weights(cfg),
+             "train_docs": DOCS, "uchars": uchars}
+    exec(compile(source, "12_numpy.ipynb (cell pytorch)", "exec"), names)  # asserts inside
+    assert len(names["torch_check"]) == len(names["numpy_check"]) == 5
