@@ -1,4 +1,4 @@
-"""microgpt_numpy.py: generated from book/10_chatgpt.ipynb by tools/tangle.py. Do not edit by hand.
+"""microgpt_numpy.py: generated from book/12_numpy.ipynb by tools/tangle.py. Do not edit by hand.
 
 Edit the notebook, then run `make code` to regenerate this file.
 """
@@ -6,8 +6,8 @@ Edit the notebook, then run `make code` to regenerate this file.
 import hashlib
 import os
 import urllib.request
-import numpy as np
 import random
+import numpy as np
 from dataclasses import dataclass
 import argparse
 import sys
@@ -107,11 +107,6 @@ def encode(doc, uchars):
 def decode(ids, uchars):
     """Token ids back to text; BOS tokens are dropped."""
     return "".join(uchars[i] for i in ids if i != len(uchars))
-
-
-os.environ.setdefault(
-    "OPENBLAS_NUM_THREADS", "1"
-)  # one core, like pure Python; set before numpy loads
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""code/microgpt_numpy.py (from book/10_chatgpt.ipynb) is the same model as code/microgpt.py, only faster."""
+"""code/microgpt_numpy.py (from book/12_numpy.ipynb) is the same model as code/microgpt.py, only faster."""
 import hashlib
+import json
 import math
+import os
 import random
 
 import numpy as np
@@ -8,7 +10,7 @@ import pytest
 
 import microgpt
 import microgpt_numpy
-from conftest import ORIGINAL_TRACE_SHA256, assert_one_sentence
+from conftest import ORIGINAL_TRACE_SHA256, ROOT, assert_one_sentence
 
 DOCS = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "zoe", "liam"]
 
@@ -108,3 +110,17 @@ def test_bad_values_stop_with_one_sentence(run_script, args, words):
     assert code != 0 and out == ""
     assert words in err, err
     assert_one_sentence(err, stderr=True)
+
+
+def test_pytorch_cell_gives_the_same_losses_as_numpy():
+    """The appendix's PyTorch cell (id "pytorch"), run as the book runs it, wherever PyTorch is installed."""
+    pytest.importorskip("torch", reason="PyTorch is optional (not in requirements.txt): install it to run this")
+    cells = json.load(open(os.path.join(ROOT, "book", "12_numpy.ipynb"), encoding="utf-8"))["cells"]
+    source = "".join(next(c for c in cells if c.get("id") == "pytorch")["source"])
+    uchars = microgpt_numpy.build_vocab(DOCS)
+    cfg = microgpt_numpy.Config(vocab_size=len(uchars) + 1)
+    random.seed(3)
+    names = {**vars(microgpt_numpy), "cfg": cfg, "flat0": microgpt_numpy.init_weights(cfg),
+             "train_docs": DOCS, "uchars": uchars}
+    exec(compile(source, "12_numpy.ipynb (cell pytorch)", "exec"), names)  # asserts inside
+    assert len(names["torch_check"]) == len(names["numpy_check"]) == 5
