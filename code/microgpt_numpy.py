@@ -3,11 +3,12 @@
 Edit the notebook, then run `make code` to regenerate this file.
 """
 
-import hashlib
 import os
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core, like pure Python: before numpy loads
+import hashlib
 import urllib.request
-import random
 import numpy as np
+import random
 from dataclasses import dataclass
 import argparse
 import sys

@@ -202,14 +202,21 @@ def cells_need(cells):
 
 
 def merge_imports(code):
-    """Move every top-level import line to the top, once each, in the order first seen."""
-    imports, rest = [], []
+    """Move every top-level import line to the top, once each, in the order first seen. A top-level
+    `os.environ.setdefault(...)` goes right after `import os`, before any other module loads (numpy reads
+    OPENBLAS_NUM_THREADS once, when it is imported)."""
+    imports, rest, settings = [], [], []
     for line in code.split("\n"):
         if IMPORT.match(line):
             if line not in imports:
                 imports.append(line)
+        elif line.startswith("os.environ.setdefault("):
+            if line not in settings:
+                settings.append(line)
         else:
             rest.append(line)
+    if settings:
+        imports = ["import os"] + settings + [line for line in imports if line != "import os"]
     body = re.sub(r"\n{4,}", "\n\n\n", "\n".join(rest)).strip("\n")
     body = re.sub(r"^(# \w+: from \S+)\n\n+", r"\1\n", body, flags=re.M)  # a block's banner sits on its code
     return "\n".join(imports) + ("\n\n" + body if body else "") if imports else body
