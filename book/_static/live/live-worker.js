@@ -101,7 +101,7 @@ const handlers = {
 
   // Packages of the full Pyodide release, from its CDN (only when the reader asks for them).
   async load({names}) {
-    if (names.includes("matplotlib")) kernel.drop_stubs();
+    kernel.drop_stubs(names.join(","));
     await pyodide.loadPackage(names, {messageCallback: (text) => post({type: "out", stream: "stderr", text: text + "\n"})});
     return {};
   },

@@ -1,11 +1,13 @@
 """live_kernel.py: runs a chapter's cells in the browser (Pyodide, in a Web Worker), one namespace per page.
 
 The worker imports this module once. It makes the chapters' setup cells run in Pyodide's core runtime:
-`myst_nb.glue` is a no-op (the book's build needs it, the reader does not), `matplotlib` is a stub that says
-it is not available live, and the data loader finds names.txt through MICROGPT_DATA, written into the
+`myst_nb.glue` is a no-op (the book's build needs it, the reader does not), `matplotlib` and `numpy` are
+stubs that import fine (a setup cell may define helpers that use them) and say they are not available live
+when a cell actually uses them, and the data loader finds names.txt through MICROGPT_DATA, written into the
 virtual file system by the worker.
 """
 import ast
+import importlib
 import importlib.abc
 import importlib.machinery
 import linecache
@@ -20,7 +22,11 @@ NEEDS_CDN = {"numpy", "matplotlib"}  # packages of the full Pyodide release, not
 
 
 class NotAvailableLive(RuntimeError):
-    """Raised by the matplotlib stub: this part of the chapter needs a package the core runtime lacks."""
+    """Raised by a stub: this part of the chapter needs a package the core runtime lacks."""
+
+    def __init__(self, package, message):
+        super().__init__(message)
+        self.package = package
 
 
 def _glue(name, value, display=True):
@@ -31,14 +37,17 @@ class _StubModule(types.ModuleType):
     def __getattr__(self, attr):
         if attr.startswith("__"):
             raise AttributeError(attr)
-        raise NotAvailableLive(f"{self.__name__}.{attr}: matplotlib is not available in live mode")
+        package = self.__name__.split(".")[0]
+        raise NotAvailableLive(package, f"{self.__name__}.{attr}: {package} is not available in live mode")
 
 
 class _StubFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers `import matplotlib...` with a stub module, while the real one is not loaded."""
+    """Answers `import matplotlib...` and `import numpy...` with a stub module, while the real one is not loaded."""
+
+    stubbed = set(NEEDS_CDN)
 
     def find_spec(self, name, path=None, target=None):
-        if name == "matplotlib" or name.startswith("matplotlib."):
+        if name.split(".")[0] in self.stubbed:
             return importlib.machinery.ModuleSpec(name, self, is_package=True)
         return None
 
@@ -64,12 +73,13 @@ def setup(data_path):
     NS["glue"] = _glue
 
 
-def drop_stubs():
-    """Before the real matplotlib is loaded from the CDN."""
-    if _FINDER in sys.meta_path:
-        sys.meta_path.remove(_FINDER)
-    for name in [n for n in sys.modules if n == "matplotlib" or n.startswith("matplotlib.")]:
-        del sys.modules[name]
+def drop_stubs(packages):
+    """Before the real packages (comma-separated names) are loaded from the CDN."""
+    for package in packages.split(","):
+        _FINDER.stubbed.discard(package)
+        for name in [n for n in sys.modules if n.split(".")[0] == package]:
+            if isinstance(sys.modules[name], _StubModule):
+                del sys.modules[name]
     os.environ["MPLBACKEND"] = "agg"  # a worker has no page to draw on: figures come back as PNG
     import warnings
     warnings.filterwarnings("ignore", message=".*non-interactive.*")  # plt.show() under agg
@@ -87,6 +97,9 @@ def run(source, name):
 
     Returns "ok", "error", or "needs:PACKAGE" when the cell reached for numpy or matplotlib."""
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)  # tracebacks show the line
+    for key, value in list(NS.items()):  # `np` bound to a stub by the setup, now that the real one is loaded
+        if isinstance(value, _StubModule) and value.__name__.split(".")[0] not in _FINDER.stubbed:
+            NS[key] = importlib.import_module(value.__name__)
     try:
         tree = ast.parse(source, name)
         last = None
@@ -98,8 +111,8 @@ def run(source, name):
             if value is not None:
                 print(pprint.pformat(value, sort_dicts=False))
         return "ok"
-    except NotAvailableLive:
-        return "needs:matplotlib"
+    except NotAvailableLive as e:
+        return f"needs:{e.package}"
     except ModuleNotFoundError as e:
         root = (e.name or "").split(".")[0]
         if root in NEEDS_CDN:
