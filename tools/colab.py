@@ -39,9 +39,9 @@ SOLUTION_TITLE = "Solution (run to check)"
 SOLUTION_SWITCH = 'show_solution = False  #@param {type:"boolean"}'
 EXCEPT_LINE = "except Exception as e:  # this cell fails on purpose: print the error, so that Run all goes on"
 # Glued values that measure this machine's speed differ from build to build, so --check and the tests accept
-# any value in their place: keys named like a timing (_ms, _s, _seconds, _speedup, _slowdown), and the few
+# any value in their place: keys named like a timing (_ms, _s, _seconds, _speedup, _slowdown, _slower, _mflops), and the few
 # listed here. Every other glued value comes from a seeded, deterministic run and must equal the build's.
-MEASURED = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown)(_|$)|^(call_ratio)$")
+MEASURED = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown|slower|mflops)(_|$)|^(call_ratio)$")
 ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
                "seealso", "admonition", "margin", "sidebar", "topic"}
 
