@@ -20,9 +20,7 @@ class DataError(Exception):
 
 def cache_path():
     """Where the downloaded copy lives: $MICROGPT_CACHE, else ~/.cache/microgpt."""
-    folder = os.environ.get("MICROGPT_CACHE") or os.path.join(
-        os.path.expanduser("~"), ".cache", "microgpt"
-    )
+    folder = os.environ.get("MICROGPT_CACHE") or os.path.expanduser("~/.cache/microgpt")
     return os.path.join(folder, "names.txt")
 
 
@@ -38,16 +36,12 @@ def download_names(path):
     try:
         urllib.request.urlretrieve(NAMES_URL, partial)
     except OSError as e:
-        raise DataError(
-            f"Could not download names.txt from {NAMES_URL} ({e}); connect to the internet, "
-            "or set MICROGPT_DATA to the path of a local copy."
-        ) from None
+        raise DataError(f"Could not download names.txt from {NAMES_URL} ({e}); connect to the "
+                        "internet, or set MICROGPT_DATA to the path of a local copy.") from None
     if sha256_of(partial) != NAMES_SHA256:
         os.remove(partial)
-        raise DataError(
-            f"The file downloaded from {NAMES_URL} is not the pinned names.txt "
-            "(its sha256 differs); try again later, or set MICROGPT_DATA to a local copy."
-        )
+        raise DataError(f"The file downloaded from {NAMES_URL} is not the pinned names.txt (its "
+                        "sha256 differs); try again later, or set MICROGPT_DATA to a local copy.")
     os.replace(partial, path)
 
 
@@ -55,34 +49,27 @@ def load_docs(path=None):
     """The dataset: a list of documents, one per non-empty line (here: 32,033 names)."""
     path = path or os.environ.get("MICROGPT_DATA")
     if path and not os.path.isfile(path):
-        raise DataError(
-            f"The data file {path} does not exist; point MICROGPT_DATA at names.txt, "
-            "or unset it to download the pinned copy."
-        )
+        raise DataError(f"The data file {path} does not exist; point MICROGPT_DATA at names.txt, "
+                        "or unset it to download the pinned copy.")
     if not path:
         path = cache_path()
         if not os.path.isfile(path):
             download_names(path)
         if sha256_of(path) != NAMES_SHA256:
-            raise DataError(
-                f"The cached file {path} is not the pinned names.txt (its sha256 differs); "
-                "delete it and run again to download a fresh copy."
-            )
+            raise DataError(f"The cached file {path} is not the pinned names.txt (its sha256 "
+                            "differs); delete it and run again to download a fresh copy.")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except UnicodeDecodeError:
-        raise DataError(
-            f"The data file {path} is not UTF-8 text; it should hold one name per line."
-        ) from None
+        raise DataError(f"The data file {path} is not UTF-8 text; it should hold one name per "
+                        "line.") from None
     if not text:
         raise DataError(f"The data file {path} is empty; it should hold one name per line.")
     docs = [line.strip() for line in text.strip().split("\n") if line.strip()]
     if not docs:
-        raise DataError(
-            f"The data file {path} has no usable lines (only blanks); it should hold one name per "
-            "line."
-        )
+        raise DataError(f"The data file {path} has no usable lines (only blanks); it should hold "
+                        "one name per line.")
     return docs
 
 # tokenizer: from 01_tokenizing.ipynb
@@ -135,6 +122,7 @@ def make_examples(docs, uchars):
             examples.append((context, tokens[i + 1]))
     return examples
 
+
 def init_mlp(vocab_size):
     """The MLP's weights: three matrices (lists of rows of floats), drawn at random."""
 
@@ -161,6 +149,7 @@ def mlp_forward(params, context):
     total = sum(exps)
     return x, h, [e / total for e in exps]
 
+
 def mlp_backward(params, batch):
     """The mean cross-entropy over a batch of (context, target)
     pairs, and its gradient for every weight."""
@@ -170,9 +159,8 @@ def mlp_backward(params, batch):
     for context, target in batch:
         x, h, probs = mlp_forward(params, context)
         total_loss += -math.log(probs[target])
-        dz = [
-            (p - 1 if j == target else p) / len(batch) for j, p in enumerate(probs)
-        ]  # softmax + cross-entropy
+        # softmax + cross-entropy
+        dz = [(p - 1 if j == target else p) / len(batch) for j, p in enumerate(probs)]
         for grow, dzj in zip(grads["lm_head"], dz):  # z = W2 h
             grow[:] = [g + dzj * hi for g, hi in zip(grow, h)]
         dh = [sum(row[i] * dzj for row, dzj in zip(head, dz)) for i in range(n_hidden)]
@@ -184,6 +172,7 @@ def mlp_backward(params, batch):
             grow = grads["wte"][t]
             grow[:] = [g + d for g, d in zip(grow, dx[k * emb_dim : (k + 1) * emb_dim])]
     return total_loss / len(batch), grads
+
 
 def sgd_step(params, grads, learning_rate):
     for name, m in params.items():
@@ -202,12 +191,14 @@ def train_mlp(params, examples, num_steps=1000, batch_size=8, learning_rate=1.0)
         losses.append(loss)
     return losses
 
+
 def mlp_val_loss(params, docs, uchars):
     """Mean cross-entropy over all next-token predictions of docs: the book's validation metric."""
     examples = make_examples(docs, uchars)
     return sum(
         -math.log(mlp_forward(params, context)[2][target]) for context, target in examples
     ) / len(examples)
+
 
 def sample_mlp(params, uchars):
     """One new name, drawn token by token from the MLP."""
@@ -226,12 +217,8 @@ def sample_mlp(params, uchars):
 class Value:
     """A scalar that remembers how it was made, so it can pass gradients back to what made it."""
 
-    __slots__ = (
-        "data",
-        "grad",
-        "_children",
-        "_local_grads",
-    )  # no per-object dict: less memory, faster
+    # no per-object dict: less memory, faster
+    __slots__ = "data", "grad", "_children", "_local_grads"
 
     def __init__(self, data, children=(), local_grads=()):
         self.data = data  # the number, computed in the forward pass
@@ -319,9 +306,8 @@ def linear(x, w):
 
 
 def softmax(logits):
-    max_val = max(
-        val.data for val in logits
-    )  # subtracting the max changes nothing but avoids overflow
+    # subtracting the max changes nothing but avoids overflow
+    max_val = max(val.data for val in logits)
     exps = [(val - max_val).exp() for val in logits]
     total = sum(exps)
     return [e / total for e in exps]

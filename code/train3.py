@@ -20,9 +20,7 @@ class DataError(Exception):
 
 def cache_path():
     """Where the downloaded copy lives: $MICROGPT_CACHE, else ~/.cache/microgpt."""
-    folder = os.environ.get("MICROGPT_CACHE") or os.path.join(
-        os.path.expanduser("~"), ".cache", "microgpt"
-    )
+    folder = os.environ.get("MICROGPT_CACHE") or os.path.expanduser("~/.cache/microgpt")
     return os.path.join(folder, "names.txt")
 
 
@@ -38,16 +36,12 @@ def download_names(path):
     try:
         urllib.request.urlretrieve(NAMES_URL, partial)
     except OSError as e:
-        raise DataError(
-            f"Could not download names.txt from {NAMES_URL} ({e}); connect to the internet, "
-            "or set MICROGPT_DATA to the path of a local copy."
-        ) from None
+        raise DataError(f"Could not download names.txt from {NAMES_URL} ({e}); connect to the "
+                        "internet, or set MICROGPT_DATA to the path of a local copy.") from None
     if sha256_of(partial) != NAMES_SHA256:
         os.remove(partial)
-        raise DataError(
-            f"The file downloaded from {NAMES_URL} is not the pinned names.txt "
-            "(its sha256 differs); try again later, or set MICROGPT_DATA to a local copy."
-        )
+        raise DataError(f"The file downloaded from {NAMES_URL} is not the pinned names.txt (its "
+                        "sha256 differs); try again later, or set MICROGPT_DATA to a local copy.")
     os.replace(partial, path)
 
 
@@ -55,34 +49,27 @@ def load_docs(path=None):
     """The dataset: a list of documents, one per non-empty line (here: 32,033 names)."""
     path = path or os.environ.get("MICROGPT_DATA")
     if path and not os.path.isfile(path):
-        raise DataError(
-            f"The data file {path} does not exist; point MICROGPT_DATA at names.txt, "
-            "or unset it to download the pinned copy."
-        )
+        raise DataError(f"The data file {path} does not exist; point MICROGPT_DATA at names.txt, "
+                        "or unset it to download the pinned copy.")
     if not path:
         path = cache_path()
         if not os.path.isfile(path):
             download_names(path)
         if sha256_of(path) != NAMES_SHA256:
-            raise DataError(
-                f"The cached file {path} is not the pinned names.txt (its sha256 differs); "
-                "delete it and run again to download a fresh copy."
-            )
+            raise DataError(f"The cached file {path} is not the pinned names.txt (its sha256 "
+                            "differs); delete it and run again to download a fresh copy.")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except UnicodeDecodeError:
-        raise DataError(
-            f"The data file {path} is not UTF-8 text; it should hold one name per line."
-        ) from None
+        raise DataError(f"The data file {path} is not UTF-8 text; it should hold one name per "
+                        "line.") from None
     if not text:
         raise DataError(f"The data file {path} is empty; it should hold one name per line.")
     docs = [line.strip() for line in text.strip().split("\n") if line.strip()]
     if not docs:
-        raise DataError(
-            f"The data file {path} has no usable lines (only blanks); it should hold one name per "
-            "line."
-        )
+        raise DataError(f"The data file {path} has no usable lines (only blanks); it should hold "
+                        "one name per line.")
     return docs
 
 # tokenizer: from 01_tokenizing.ipynb
@@ -115,16 +102,13 @@ uchars = build_vocab(docs)
 BOS = len(uchars)
 vocab_size = len(uchars) + 1
 
+
 # value: from 04_autograd.ipynb
 class Value:
     """A scalar that remembers how it was made, so it can pass gradients back to what made it."""
 
-    __slots__ = (
-        "data",
-        "grad",
-        "_children",
-        "_local_grads",
-    )  # no per-object dict: less memory, faster
+    # no per-object dict: less memory, faster
+    __slots__ = "data", "grad", "_children", "_local_grads"
 
     def __init__(self, data, children=(), local_grads=()):
         self.data = data  # the number, computed in the forward pass
@@ -207,9 +191,8 @@ def linear(x, w):
 
 
 def softmax(logits):
-    max_val = max(
-        val.data for val in logits
-    )  # subtracting the max changes nothing but avoids overflow
+    # subtracting the max changes nothing but avoids overflow
+    max_val = max(val.data for val in logits)
     exps = [(val - max_val).exp() for val in logits]
     total = sum(exps)
     return [e / total for e in exps]

@@ -155,6 +155,37 @@ def test_a_setup_cell_brings_only_what_its_chapter_uses():
     assert "myst_nb" not in setups["02_bigram.ipynb"].split("# data: from")[1]  # the glue stand-in comes first
 
 
+def test_a_setup_cell_brings_only_the_statements_its_chapter_uses():
+    _, chapters = tangle.load(ROOT)
+    setups = {name: "".join(cells[0].cell["source"]) for name, cells in chapters}
+    assert "def encode(" in setups["08_sampling.ipynb"] and "def decode(" not in setups["08_sampling.ipynb"]
+    assert "def moving_average(" in setups["07_optimization.ipynb"]
+    assert "def plot_loss(" not in setups["07_optimization.ipynb"]  # chapter 7 draws its own curves
+    # a statement that is not a definition comes with its block: the shuffle decides the training names
+    assert "random.seed(42)\ndocs = load_docs()\nrandom.shuffle(docs)" in setups["08_sampling.ipynb"]
+
+
+def test_setup_cells_are_compact_and_scripts_keep_their_comments():
+    _, chapters = tangle.load(ROOT)
+    for name, cells in chapters:
+        setup = tangle.cell_source(cells[0].cell).split(tangle.GLUE_SHIM)[-1]
+        comments = [line for line in setup.splitlines()
+                    if line.lstrip().startswith("#") and not re.fullmatch(r"#\| setup|# \w+: from \S+", line)]
+        assert not comments and '"""' not in setup, f"book/{name}'s setup keeps comments or docstrings"
+    script = open(os.path.join(ROOT, "code", "microgpt.py"), encoding="utf-8").read()
+    assert '"""A scalar that remembers how it was made' in script and "# first moment" in script
+
+
+def test_compacting_keeps_the_code_and_strings_whole():
+    code = ('class Oops(Exception):\n    """Only a docstring."""\n\n\n'
+            'def f(x):  # a comment\n    """Doc."""\n\n    # alone\n    s = """two\n\nlines"""\n    return x, s\n')
+    compact = tangle.strip_comments(code)
+    assert compact == 'class Oops(Exception):\n    pass\ndef f(x):\n    s = """two\n\nlines"""\n    return x, s'
+    space = {}
+    exec(compact, space)
+    assert space["f"](1) == (1, "two\n\nlines") and issubclass(space["Oops"], Exception)
+
+
 def test_generated_scripts_import_each_module_once_and_never_glue():
     for script in sorted(os.listdir(os.path.join(ROOT, "code"))):
         text = open(os.path.join(ROOT, "code", script), encoding="utf-8").read()

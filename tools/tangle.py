@@ -3,11 +3,14 @@
 A code cell may start with directive lines (all other lines are the cell's body):
 
     #| setup           the chapter's one setup cell: its first code cell, tagged hide-input. Its body is
-                       written by this tool: the glue stand-in, then every block of an earlier chapter that
-                       the chapter's cells use (found from the names they reference), in book order
+                       written by this tool: the glue stand-in, then the statements of earlier chapters'
+                       blocks that the chapter's cells use (found from the names they reference, and what those
+                       statements use in turn), in book order, without docstrings and comments: the chapter
+                       that owns a block explains it
     #| block NAME      this cell defines (part of) the block NAME; one notebook owns each block
     #| recap NAME ...  this cell's body is rewritten from those blocks (shown on purpose, as in chapter 11)
-    #| export SCRIPT   this cell's body goes into code/SCRIPT.py, after the blocks of earlier chapters it uses
+    #| export SCRIPT   this cell's body goes into code/SCRIPT.py, after the whole blocks of earlier chapters it
+                       uses (comments and all: a script is read on its own)
 
 Rules it enforces (each broken rule stops it with one sentence): known directives only; one owner per block;
 every block used by a setup cell, a recap or a script; one setup cell per chapter, first, hidden; `glue(...)`
@@ -22,11 +25,13 @@ Usage:
 import ast
 import builtins
 import glob
+import io
 import json
 import os
 import re
 import symtable
 import sys
+import tokenize
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIRECTIVES = ("setup", "block", "recap", "export")
@@ -166,29 +171,74 @@ def collect_blocks(chapters):
                    for line in body.split("\n") if IMPORT.match(line)
                    for alias in ast.parse(line).body[0].names}
         blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body,
-                         "defines": defined, "uses": used, "imports": imports}
+                         "defines": defined, "uses": used, "imports": imports,
+                         "units": units_of(body, f"block '{block}' of book/{owner[block][0]}")}
     return blocks
 
 
-def blocks_for(needed, rank, blocks, own=frozenset()):
-    """The blocks of chapters before `rank` that define the needed names (the latest one for each name),
-    with the blocks they need in turn, in book order; and the import lines for needed modules that no
-    chosen block imports (a module alone is no reason to bring in a whole block). Names in `own`, which the
-    chapter or script defines itself, are not looked for in earlier blocks."""
-    chosen, todo, seen, modules = [], set(needed), set(own), {}
+def units_of(body, where):
+    """A block's top-level statements, each with the comment lines right above it. Each unit says what it
+    defines and uses, the blank lines before it, and its kind: 'def' (a function or class), 'plain' (an
+    import, or names set to a value that calls nothing) or 'effect' (anything else: it runs when the block is
+    brought in at all, because later statements may count on it, as on the random stream)."""
+    lines, units, end = body.split("\n"), [], 0
+    for node in parse(body, where).body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+        top = start
+        while top > end and lines[top - 1].startswith("#"):
+            top -= 1
+        gap = sum(1 for line in lines[end:top] if not line.strip())
+        text = "\n".join(lines[top:node.end_lineno])
+        end = node.end_lineno
+        defines, uses = names_of(text, where)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            kind = "def"
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) or (
+                isinstance(node, ast.Assign) and defines
+                and all(isinstance(t, ast.Name) for t in node.targets)
+                and not any(isinstance(n, ast.Call) for n in ast.walk(node.value))):
+            kind = "plain"
+        else:
+            kind = "effect"
+        units.append({"text": text, "defines": defines, "uses": uses, "gap": gap, "kind": kind})
+    return units
+
+
+def is_import(unit):
+    return unit["kind"] == "plain" and bool(IMPORT.match(unit["text"]))
+
+
+def select(needed, rank, blocks, own=frozenset(), whole=False):
+    """The statements of blocks of chapters before `rank` that the needed names bring in, as
+    {block: [unit indices]} in book order. A name comes from the latest earlier block that defines it (its own
+    block first, for a name a brought-in statement uses), then what those statements use, in turn. Names in
+    `own`, which the chapter or script defines itself, are not looked for in earlier blocks. With whole, a
+    block comes whole (scripts), except that a module alone brings only its import line."""
+    earlier = [b for b, info in blocks.items() if info["rank"] < rank]
+    chosen, opened, todo, done = {}, set(), [(name, None) for name in needed], set()
     while todo:
-        name = todo.pop()
-        seen.add(name)
-        earlier = [b for b, info in blocks.items() if info["rank"] < rank]
-        owners = [b for b in earlier if name in blocks[b]["defines"] - set(blocks[b]["imports"])]
-        if owners and owners[-1] not in chosen:
-            chosen.append(owners[-1])
-            todo |= blocks[owners[-1]]["uses"] - seen
-        elif not owners:
-            modules.update({name: blocks[b]["imports"][name] for b in earlier if name in blocks[b]["imports"]})
-    names = [b for b in blocks if b in chosen]
-    imported = {line for b in names for line in blocks[b]["imports"].values()}
-    return names, sorted(set(modules.values()) - imported)
+        name, home = todo.pop()
+        if (name, home) in done:
+            continue
+        done.add((name, home))
+        if home and name in blocks[home]["defines"]:
+            block = home
+        elif name in own:
+            continue
+        else:
+            owners = [b for b in earlier if name in blocks[b]["defines"]]
+            if not owners:
+                continue
+            block = owners[-1]
+        units = blocks[block]["units"]
+        picks = {i for i, u in enumerate(units) if name in u["defines"]}
+        if block not in opened and not all(is_import(units[i]) for i in picks):
+            opened.add(block)
+            picks |= {i for i, u in enumerate(units) if u["kind"] == "effect" or whole}
+        for i in sorted(picks - set(chosen.setdefault(block, []))):
+            chosen[block].append(i)
+            todo += [(n, block) for n in units[i]["uses"]]
+    return {b: sorted(chosen[b]) for b in blocks if b in chosen}
 
 
 def cells_need(cells):
@@ -222,8 +272,59 @@ def merge_imports(code):
     return "\n".join(imports) + ("\n\n" + body if body else "") if imports else body
 
 
-def block_text(names, blocks, imports=()):
-    return "\n\n".join(list(imports) + [f"# {b}: from {blocks[b]['owner']}\n{blocks[b]['body']}" for b in names])
+def strip_comments(code):
+    """The code without comments, docstrings and blank lines (a class or function left empty gets
+    `pass`)."""
+    lines, drop = code.split("\n"), set()
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        doc = node.body[0]
+        if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) \
+                and isinstance(doc.value.value, str) and doc.lineno > node.lineno:
+            drop |= set(range(doc.lineno - 1, doc.end_lineno))
+            if len(node.body) == 1:
+                lines[doc.lineno - 1] = " " * doc.col_offset + "pass"
+                drop.discard(doc.lineno - 1)
+    inside_strings = set()
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.STRING:
+            inside_strings |= set(range(token.start[0], token.end[0]))
+        if token.type == tokenize.COMMENT:
+            row, col = token.start
+            before = lines[row - 1][:col]
+            if before.strip():
+                lines[row - 1] = before.rstrip()
+            else:
+                drop.add(row - 1)
+    return "\n".join(line for i, line in enumerate(lines)
+                     if i not in drop and (line.strip() or i in inside_strings))
+
+
+def selection_text(selection, blocks, compact=False):
+    """The chosen statements, block by block under a banner naming the owner. Compact (setups) drops
+    comments, docstrings and blank lines, but for one between a function or class and its neighbours."""
+    parts = []
+    for block, picks in selection.items():
+        units = blocks[block]["units"]
+        if all(is_import(units[i]) for i in picks):  # merge_imports moves them to the top anyway
+            parts += [units[i]["text"] for i in picks]
+            continue
+        text = ""
+        for before, i in zip([None] + picks, picks):
+            unit = units[i]
+            code = strip_comments(unit["text"]) if compact else unit["text"]
+            if before is not None:
+                wide = "def" in (unit["kind"], units[before]["kind"])
+                blank = min(unit["gap"], 1) if before < i - 1 else unit["gap"]
+                text += "\n" * (1 + (1 if compact and wide else 0 if compact else 2 if wide else blank))
+            text += code
+        parts.append(f"# {block}: from {blocks[block]['owner']}\n{text}")
+    return "\n\n".join(parts)
+
+
+def block_text(names, blocks):
+    return "\n\n".join(f"# {b}: from {blocks[b]['owner']}\n{blocks[b]['body']}" for b in names)
 
 
 def check_cells(name, cells):
@@ -264,12 +365,12 @@ def plan(root=ROOT):
                 write_body(cell, merge_imports(block_text(cell.args("recap"), blocks)))
         setup = cells[0]
         needed, defined = cells_need(cells[1:])
-        names, imports = blocks_for(needed, rank, blocks, defined)
-        for block in names:
+        selection = select(needed, rank, blocks, defined)
+        for block in selection:
             used_by[block].append(name)
         glues = any(calls_glue(c.body) for c in cells[1:])
         shim = [GLUE_SHIM] if glues else []
-        write_body(setup, merge_imports("\n\n".join(shim + [block_text(names, blocks, imports)])))
+        write_body(setup, merge_imports("\n\n".join(shim + [selection_text(selection, blocks, compact=True)])))
         for cell in cells:
             for script in cell.args("export"):
                 if scripts.setdefault(script, (name, rank, []))[0] != name:
@@ -280,16 +381,17 @@ def plan(root=ROOT):
     expected = {}
     for script, (name, rank, cells) in scripts.items():
         needed, defined = cells_need(cells)
-        names, imports = blocks_for(needed, rank, blocks, defined)
-        for block in names:
+        selection = select(needed, rank, blocks, defined, whole=True)
+        for block in selection:
             used_by[block].append(f"code/{script}.py")
-        provided = set().union(*(blocks[b]["defines"] for b in names)) if names else set()
+        units = [blocks[b]["units"][i] for b, picks in selection.items() for i in picks]
+        provided = set().union(*(u["defines"] for u in units))
         own = set().union(*(names_of(c.body, c.where)[0] for c in dict(chapters)[name][1:] if c not in cells))
         missing = sorted((needed - provided) & own)
         if missing:
             raise TangleError(f"code/{script}.py uses {', '.join(missing)}, defined in book/{name} "
                               "in a cell that is not exported")
-        text = merge_imports(block_text(names, blocks, imports) + "\n\n\n" + "\n\n\n".join(c.body for c in cells))
+        text = merge_imports(selection_text(selection, blocks) + "\n\n\n" + "\n\n\n".join(c.body for c in cells))
         text = BANNER.format(script=script, notebook=name) + "\n" + text + "\n"
         if "\ndef main(" in text:
             text += '\n\nif __name__ == "__main__":\n    main()\n'
