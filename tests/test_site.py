@@ -234,7 +234,7 @@ return {
   scrolling: pres.filter(p => p.scrollWidth > p.clientWidth + 1)
                  .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b).slice(0, 100)),
   outputs: [...document.querySelectorAll('div.cell_output')].map(o => o.textContent.trim()),
-  setups: document.querySelectorAll('div.cell.tag_hide-input details').length,
+  folds: [...document.querySelectorAll('div.cell details summary .collapsed')].map(s => s.textContent.trim()),
 };
 """
 
@@ -250,7 +250,8 @@ def glued_reprs(site, page):
 
 @pytest.mark.browser
 def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
-    """At a 1400-pixel-wide window: no `#|` directive, no glue echo box, no code cell scrolling sideways."""
+    """At a 1400-pixel-wide window: no `#|` directive, no glue echo box, no code cell scrolling sideways; the
+    setup fold says what it holds, and no fold says only "Show code cell source"."""
     browser.set_window_size(1400, 1000)
     problems = []
     try:
@@ -263,6 +264,11 @@ def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
             echoes = [o for o in f["outputs"] if o in glued_reprs(site, page) and o.startswith("'")]
             if echoes:
                 problems.append(f"{page}: glue echo outputs shown: {echoes[:5]}")
+            if not f["folds"] or "earlier chapters" not in f["folds"][0] and "setup" not in f["folds"][0]:
+                problems.append(f"{page}: the first folded cell is not labelled as the setup: {f['folds'][:1]}")
+            generic = [fold for fold in f["folds"] if fold.startswith("Show code cell")]
+            if generic:
+                problems.append(f"{page}: {len(generic)} folded cells say only {generic[0]!r}")
             if f["scrolling"]:
                 problems.append(f"{page}: {len(f['scrolling'])} code cells scroll sideways: {f['scrolling'][:3]}")
     finally:
