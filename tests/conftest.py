@@ -1,14 +1,16 @@
-"""What several test files share: paths, the data, the built site, a script runner, a notebook runner
-and the checks every error message must pass.
+"""What several test files share: paths, the data, the built site, headless Chromium, a script
+runner, a notebook runner and the checks every error message must pass.
 
 Markers (pytest.ini): `notebook` runs a chapter notebook in a fresh kernel, `browser` opens the built site
 in headless Chromium, `slow` runs the full 1000-step training. The quick tests are everything else:
 `pytest -m "not notebook and not browser and not slow"` (`make quick`).
 """
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import nbformat
 import pytest
@@ -97,6 +99,39 @@ def site():
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so the book should have been built before the tests, but there is {reason}")
     pytest.skip(reason)
+
+
+# --- headless Chromium ---------------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@contextlib.contextmanager
+def headless_chromium(*extra_args, window=(1280, 1000)):
+    """A WebDriver on headless Chromium with a fresh profile folder, deleted after;
+    extra_args are more command-line flags. Without Chromium and chromedriver, the test skips."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed "
+                    "(Debian: apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="microgpt-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--window-size={window[0]},{window[1]}",
+                f"--user-data-dir={profile}", *extra_args):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 # --- a chapter notebook as a Colab reader runs it ------------------------------------------------------------
