@@ -142,6 +142,8 @@ def _alone():  # injected by the tests: the notebook must not lean on the reposi
     assert os.listdir(".") == [{name!r}], os.listdir(".")
     assert not {{{repo_dirs}}} & {{os.path.abspath(p or ".") for p in sys.path}}, sys.path
     assert importlib.util.find_spec("data") is None and importlib.util.find_spec("microgpt") is None
+    myst_nb = importlib.util.find_spec("myst_nb")
+    assert myst_nb is None or "not-on-colab" in myst_nb.origin, myst_nb
 _alone()
 del _alone
 '''
@@ -149,7 +151,8 @@ del _alone
 
 def run_alone(path, tmp_path, **env_changes):
     """Execute the notebook at path (relative to ROOT) alone in tmp_path/colab, in a fresh kernel whose
-    HOME and MICROGPT_CACHE are fresh folders; env_changes (None deletes) adjust its environment."""
+    HOME and MICROGPT_CACHE are fresh folders; env_changes (None deletes) adjust its environment.
+    Return it, with its outputs and without the inserted check."""
     folder, home, blocked = tmp_path / "colab", tmp_path / "home", tmp_path / "not-on-colab"
     for d in (folder, home, blocked / "myst_nb"):
         d.mkdir(parents=True)
@@ -159,7 +162,8 @@ def run_alone(path, tmp_path, **env_changes):
     name = os.path.basename(path)
     shutil.copy(os.path.join(ROOT, path), folder / name)
     nb = nbformat.read(str(folder / name), as_version=4)
-    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d))) for d in ("", "code", "book", "tools"))
+    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d)))
+                          for d in ("", "code", "book", "tools", "colab"))
     nb.cells.insert(0, nbformat.v4.new_code_cell(ALONE_CHECK.format(name=name, repo_dirs=repo_dirs)))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("MICROGPT_", "PYTHON", "JUPYTER", "IPYTHON", "MPLCONFIG"))}
@@ -171,4 +175,5 @@ def run_alone(path, tmp_path, **env_changes):
             env[key] = value
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     client.execute(env=env)
+    nb.cells.pop(0)
     return nb
