@@ -1,14 +1,16 @@
-"""What several test files share: paths, the data, the built site, a script runner, a notebook runner
-and the checks every error message must pass.
+"""What several test files share: paths, the data, the built site, headless Chromium, a script
+runner, a notebook runner and the checks every error message must pass.
 
 Markers (pytest.ini): `notebook` runs a chapter notebook in a fresh kernel, `browser` opens the built site
 in headless Chromium, `slow` runs the full 1000-step training. The quick tests are everything else:
 `pytest -m "not notebook and not browser and not slow"` (`make quick`).
 """
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import nbformat
 import pytest
@@ -99,6 +101,39 @@ def site():
     pytest.skip(reason)
 
 
+# --- headless Chromium ---------------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@contextlib.contextmanager
+def headless_chromium(*extra_args, window=(1280, 1000)):
+    """A WebDriver on headless Chromium with a fresh profile folder, deleted after;
+    extra_args are more command-line flags. Without Chromium and chromedriver, the test skips."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("headless Chromium is not installed "
+                    "(Debian: apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    profile = tempfile.mkdtemp(prefix="microgpt-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--window-size={window[0]},{window[1]}",
+                f"--user-data-dir={profile}", *extra_args):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 # --- a chapter notebook as a Colab reader runs it ------------------------------------------------------------
 
 ALONE_CHECK = '''\
@@ -107,6 +142,8 @@ def _alone():  # injected by the tests: the notebook must not lean on the reposi
     assert os.listdir(".") == [{name!r}], os.listdir(".")
     assert not {{{repo_dirs}}} & {{os.path.abspath(p or ".") for p in sys.path}}, sys.path
     assert importlib.util.find_spec("data") is None and importlib.util.find_spec("microgpt") is None
+    myst_nb = importlib.util.find_spec("myst_nb")
+    assert myst_nb is None or "not-on-colab" in myst_nb.origin, myst_nb
 _alone()
 del _alone
 '''
@@ -114,7 +151,8 @@ del _alone
 
 def run_alone(path, tmp_path, **env_changes):
     """Execute the notebook at path (relative to ROOT) alone in tmp_path/colab, in a fresh kernel whose
-    HOME and MICROGPT_CACHE are fresh folders; env_changes (None deletes) adjust its environment."""
+    HOME and MICROGPT_CACHE are fresh folders; env_changes (None deletes) adjust its environment.
+    Return it, with its outputs and without the inserted check."""
     folder, home, blocked = tmp_path / "colab", tmp_path / "home", tmp_path / "not-on-colab"
     for d in (folder, home, blocked / "myst_nb"):
         d.mkdir(parents=True)
@@ -124,7 +162,8 @@ def run_alone(path, tmp_path, **env_changes):
     name = os.path.basename(path)
     shutil.copy(os.path.join(ROOT, path), folder / name)
     nb = nbformat.read(str(folder / name), as_version=4)
-    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d))) for d in ("", "code", "book", "tools"))
+    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d)))
+                          for d in ("", "code", "book", "tools", "colab"))
     nb.cells.insert(0, nbformat.v4.new_code_cell(ALONE_CHECK.format(name=name, repo_dirs=repo_dirs)))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("MICROGPT_", "PYTHON", "JUPYTER", "IPYTHON", "MPLCONFIG"))}
@@ -136,4 +175,5 @@ def run_alone(path, tmp_path, **env_changes):
             env[key] = value
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
     client.execute(env=env)
+    nb.cells.pop(0)
     return nb

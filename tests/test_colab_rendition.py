@@ -21,7 +21,7 @@ import sysconfig
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, headless_chromium
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -501,8 +501,6 @@ def test_links_to_the_website_resolve_on_the_built_site():
 
 # --- how the Colab notebooks look: two of them rendered to HTML, in headless Chromium -------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 MATHJAX = os.path.join(sysconfig.get_paths()["purelib"], "sphinx-mathjax-offline", "static", "mathjax", "tex-chtml.js")
 MATHJAX_CONFIG = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
@@ -537,24 +535,8 @@ def colab_html(chapter, folder):
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
-    import tempfile
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    profile = tempfile.mkdtemp(prefix="microgpt-colab-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--window-size=1100,1300", f"--user-data-dir={profile}",
-                "--allow-file-access-from-files"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium("--allow-file-access-from-files", window=(1100, 1300)) as driver:
+        yield driver
 
 
 FACTS = """

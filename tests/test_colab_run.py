@@ -9,14 +9,12 @@ here.
 """
 import os
 import re
-import shutil
 import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, run_alone
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -26,41 +24,6 @@ CHAPTERS = colab_links.chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
 NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(SHARED, "data", "names.txt")
 BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
-
-ALONE = '''\
-def _alone():  # injected by tests/test_colab_run.py: the notebook must not lean on the repository
-    import importlib.util, os, sys
-    assert os.listdir(".") == [{name!r}], os.listdir(".")
-    assert not {{{repo_dirs}}} & {{os.path.abspath(p or ".") for p in sys.path}}, sys.path
-    assert importlib.util.find_spec("data") is None and importlib.util.find_spec("microgpt") is None
-    assert importlib.util.find_spec("myst_nb") is None or "not-on-colab" in importlib.util.find_spec("myst_nb").origin
-_alone()
-del _alone
-'''
-
-
-def run_alone(path, tmp_path):
-    """Execute the notebook at path (relative to ROOT) alone in tmp_path/colab; return it with its outputs."""
-    folder, home, blocked = tmp_path / "colab", tmp_path / "home", tmp_path / "not-on-colab"
-    for d in (folder, home, blocked / "myst_nb"):
-        d.mkdir(parents=True)
-    (blocked / "myst_nb" / "__init__.py").write_text('raise ImportError("myst_nb is not installed on Colab")\n')
-    name = os.path.basename(path)
-    shutil.copy(os.path.join(ROOT, path), folder / name)
-    nb = nbformat.read(str(folder / name), as_version=4)
-    for cell in nb.cells:
-        assert not cell.metadata.get("tags"), "a tag (raises-exception...) would let nbclient forgive an error"
-    repo_dirs = ", ".join(repr(os.path.abspath(os.path.join(ROOT, d))) for d in ("", "code", "book", "tools", "colab"))
-    nb.cells.insert(0, nbformat.v4.new_code_cell(ALONE.format(name=name, repo_dirs=repo_dirs)))
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MICROGPT_", "PYTHON", "JUPYTER", "IPYTHON", "MPLCONFIG"))}
-    env.update(HOME=str(home), MICROGPT_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(blocked), MICROGPT_DATA=NAMES)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(folder)}})
-    client.execute(env=env)
-    nb.cells.pop(0)
-    return nb
-
 
 def printed(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
@@ -85,7 +48,10 @@ def build_errors(chapter):
 @pytest.mark.notebook
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_colab_notebook_runs_alone_top_to_bottom(chapter, tmp_path):
-    nb = run_alone(colab_links.colab_path(chapter), tmp_path)
+    path = colab_links.colab_path(chapter)
+    for cell in nbformat.read(os.path.join(ROOT, path), as_version=4).cells:
+        assert not cell.metadata.get("tags"), "a tag (raises-exception) would forgive an error"
+    nb = run_alone(path, tmp_path, MICROGPT_DATA=NAMES)
     assert not os.path.exists(tmp_path / "cache" / "names.txt")  # MICROGPT_DATA was used, nothing downloaded
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(o.output_type != "error" for c in code for o in c.outputs)

@@ -15,18 +15,14 @@ import http.server
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import urllib.request
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, headless_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 REFERENCE = os.environ.get("MICROGPT_REFERENCE") or os.path.join(SHARED, "reference", "microgpt-reference-run.txt")
 PREFIX = "/microgpt/"
@@ -150,29 +146,14 @@ class RequestRecorder:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    profile = tempfile.mkdtemp(prefix="microgpt-live-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,1000", f"--user-data-dir={profile}",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):  # no network but the test server
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
-    driver.recorder = RequestRecorder(driver.capabilities["goog:chromeOptions"]["debuggerAddress"])
-    driver.get("about:blank")
-    time.sleep(0.5)
-    driver.recorder.urls.clear()  # the browser's own start page: not the site's
-    yield driver
-    driver.recorder.close()
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    no_network = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # none but the test server
+    with headless_chromium(no_network) as driver:
+        driver.recorder = RequestRecorder(driver.capabilities["goog:chromeOptions"]["debuggerAddress"])
+        driver.get("about:blank")
+        time.sleep(0.5)
+        driver.recorder.urls.clear()  # the browser's own start page: not the site's
+        yield driver
+        driver.recorder.close()
 
 
 def wait_for(driver, script, timeout, what):
