@@ -25,6 +25,7 @@ import data  # noqa: E402  (code/data.py)
 
 ORIGINAL_TRACE_SHA256 = "693e1df117a0fa77d5d2362bd4a60b2770c3dc745638f0104bd9881273d54394"  # the original's output
 BUILT_SITE = os.path.join(ROOT, "_build", "html")  # where `make book` puts the site
+BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")  # its cache of executed notebooks
 
 
 def assert_one_sentence(message, stderr=False):
@@ -99,6 +100,21 @@ def site():
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so the book should have been built before the tests, but there is {reason}")
     pytest.skip(reason)
+
+
+def executed_notebook(chapter):
+    """The build's run of the chapter as it is now (outputs, glue records and errors included), from the
+    build's jupyter-cache; None when the build keeps no cache. A cache without this version of the chapter
+    fails: the build is older than the notebook."""
+    if not os.path.isdir(os.path.join(BUILD, ".jupyter_cache")):
+        return None
+    from jupyter_cache import get_cache
+    cache = get_cache(os.path.join(BUILD, ".jupyter_cache"))
+    try:
+        record = cache.match_cache_notebook(nbformat.read(os.path.join(ROOT, chapter), as_version=4))
+    except KeyError:
+        pytest.fail(f"the build's cache holds no run of the current {chapter}: run `make book`")
+    return cache.get_cache_bundle(record.pk).nb
 
 
 # --- headless Chromium ---------------------------------------------------------------------------------------

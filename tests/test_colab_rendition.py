@@ -21,7 +21,7 @@ import sysconfig
 import nbformat
 import pytest
 
-from conftest import ROOT, headless_chromium
+from conftest import BUILD, ROOT, executed_notebook, headless_chromium
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -30,7 +30,6 @@ import colab_links  # noqa: E402
 CONFIG = colab_links.load_config()
 CHAPTERS = colab_links.chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
-BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
 SITE = colab_links.pages_url(CONFIG)
 
 
@@ -309,15 +308,9 @@ def test_the_shape_of_the_colab_notebook(chapter):
 # --- the numbers, against the build ---------------------------------------------------------------------------
 
 def executed_glue(chapter):
-    """{key: text/plain} of what the chapter glued, read from the build's jupyter-cache copy of the executed
-    notebook (the outputs carry the scrapbook metadata that myst_nb.glue writes)."""
-    from jupyter_cache import get_cache
-    cache = get_cache(os.path.join(BUILD, ".jupyter_cache"))
-    try:
-        record = cache.match_cache_notebook(nbformat.read(os.path.join(ROOT, chapter), as_version=4))
-    except KeyError:
-        pytest.fail(f"the build's cache holds no run of the current {chapter}: run `make book`")
-    nb = cache.get_cache_bundle(record.pk).nb
+    """{key: text/plain} of what the chapter glued, read from the build's run of it (the outputs carry the
+    scrapbook metadata that myst_nb.glue writes)."""
+    nb = executed_notebook(chapter)
     values = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -14,7 +14,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import ROOT, SHARED, run_alone
+from conftest import ROOT, SHARED, executed_notebook, run_alone
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -23,24 +23,17 @@ import colab_links  # noqa: E402
 CHAPTERS = colab_links.chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
 NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(SHARED, "data", "names.txt")
-BUILD = os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
 
 def printed(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
 def build_errors(chapter):
-    """(ename, evalue) of every error the build's run of the chapter showed, in order, from the build's cache of
-    executed notebooks (_build/jupyter_execute keeps no error outputs); None without a build."""
-    if not os.path.isdir(os.path.join(BUILD, ".jupyter_cache")):
+    """(ename, evalue) of every error the build's run of the chapter showed, in order (_build/jupyter_execute
+    keeps no error outputs); None without a build."""
+    nb = executed_notebook(chapter)
+    if nb is None:
         return None
-    from jupyter_cache import get_cache
-    cache = get_cache(os.path.join(BUILD, ".jupyter_cache"))
-    try:
-        record = cache.match_cache_notebook(nbformat.read(os.path.join(ROOT, chapter), as_version=4))
-    except KeyError:
-        pytest.fail(f"the build's cache holds no run of the current {chapter}: run `make book`")
-    nb = cache.get_cache_bundle(record.pk).nb
     return [(o.ename, o.evalue) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if o.output_type == "error"]
 
