@@ -213,3 +213,25 @@ def test_code_lines_fit_the_text_column():
     long = [(cell.where, line) for _, cells in chapters for cell in cells
             for line in tangle.cell_source(cell.cell).split("\n") if len(line) > 100]
     assert not long, f"{len(long)} code lines longer than 100 characters, first: {long[:3]}"
+
+
+def test_what_the_prose_says_a_setup_brings_is_in_it():
+    """A paragraph that tells the reader what the hidden setup cell brings in names code, and chapters, that are
+    really there."""
+    notebooks, chapters = tangle.load(ROOT)
+    label_of = {os.path.basename(path): re.search(r"\((ch-[\w-]+)\)=", tangle.cell_source(nb["cells"][0])).group(1)
+                for path, nb in notebooks}
+    checked = 0
+    for (path, nb), (name, cells) in zip(notebooks, chapters):
+        defined = tangle.names_of(cells[0].body, name)[0]
+        sources = {label_of[owner] for owner in re.findall(r"^# \w+: from (\S+)$", cells[0].body, re.M)}
+        for cell in nb["cells"]:
+            paragraphs = tangle.cell_source(cell).split("\n\n") if cell["cell_type"] == "markdown" else []
+            for text in [p for p in paragraphs if "setup cell above" in p]:
+                claimed = set(re.findall(r"`(\w+)`", text))
+                assert claimed <= defined, f"book/{name} says its setup brings {sorted(claimed - defined)}"
+                chapters_named = set(re.findall(r"\{ref\}`(ch-[\w-]+)`", text))
+                assert chapters_named <= sources, \
+                    f"book/{name}: its setup brings nothing from {sorted(chapters_named - sources)}"
+                checked += len(claimed) + len(chapters_named)
+    assert checked >= 15
