@@ -14,7 +14,8 @@
 
   let configPromise = null;
   function config() {
-    configPromise = configPromise || fetch(root + "_static/live/config.json").then((r) => {
+    // revalidated, never taken stale from the cache: it holds the hashes of the runtime the site now pins
+    configPromise = configPromise || fetch(root + "_static/live/config.json", {cache: "no-cache"}).then((r) => {
       if (!r.ok) throw new Error(`live/config.json: HTTP ${r.status}`);
       return r.json();
     });
