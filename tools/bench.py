@@ -29,12 +29,17 @@ def ms_per_step(steps):
     return 1000 * (time.perf_counter() - start) / steps, losses
 
 
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-ours, our_losses = ms_per_step(steps)
-fused = microgpt.linear
-microgpt.linear = original_linear
-theirs, their_losses = ms_per_step(steps)
-microgpt.linear = fused
-assert our_losses == their_losses, "the fused linear must give bit-identical losses"
-print(f"microgpt ({steps} steps, Python {sys.version.split()[0]}): {ours:.1f} ms per step")
-print(f"with the original's unfused linear, same run:  {theirs:.1f} ms per step ({theirs / ours:.1f}x slower)")
+def main(args):
+    steps = int(args[0]) if args else 50
+    ours, our_losses = ms_per_step(steps)
+    fused = microgpt.linear
+    microgpt.linear = original_linear
+    theirs, their_losses = ms_per_step(steps)
+    microgpt.linear = fused
+    assert our_losses == their_losses, "the fused linear must give bit-identical losses"
+    print(f"microgpt ({steps} steps, Python {sys.version.split()[0]}): {ours:.1f} ms per step")
+    print(f"with the original's unfused linear, same run:  {theirs:.1f} ms per step ({theirs / ours:.1f}x slower)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -10,14 +10,13 @@ the built site ($MICROGPT_SITE, else _build/html) on 127.0.0.1.
 import argparse
 import functools
 import http.server
-import importlib.util
 import os
-import random
 import shutil
 import sys
 import tempfile
 import threading
-import time
+
+import bench  # tools/bench.py: the native timing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -33,18 +32,8 @@ python.start()
 
 
 def native(steps):
-    """Seconds for `steps` steps of train() in this CPython, set up as microgpt's main() does."""
-    spec = importlib.util.spec_from_file_location("microgpt", os.path.join(ROOT, "code", "microgpt.py"))
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
-    docs = m.load_docs()
-    random.seed(42)
-    random.shuffle(docs)
-    uchars = m.build_vocab(docs)
-    state_dict = m.init_params(len(uchars) + 1)
-    start = time.perf_counter()
-    m.train(state_dict, docs, uchars, steps)
-    return time.perf_counter() - start
+    """Seconds for `steps` steps of train() in this CPython, set up as microgpt's main() does (tools/bench.py)."""
+    return bench.ms_per_step(steps)[0] * steps / 1000
 
 
 def browser(site, steps):
