@@ -189,8 +189,7 @@ def units_of(body, where):
     brought in at all, because later statements may count on it, as on the random stream)."""
     lines, units, end = body.split("\n"), [], 0
     for node in parse(body, where).body:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
-        top = start
+        top = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
         while top > end and lines[top - 1].startswith("#"):
             top -= 1
         gap = sum(1 for line in lines[end:top] if not line.strip())
@@ -321,9 +320,14 @@ def selection_text(selection, blocks, compact=False):
             unit = units[i]
             code = strip_comments(unit["text"]) if compact else unit["text"]
             if before is not None:
-                wide = "def" in (unit["kind"], units[before]["kind"])
-                blank = min(unit["gap"], 1) if before < i - 1 else unit["gap"]
-                text += "\n" * (1 + (1 if compact and wide else 0 if compact else 2 if wide else blank))
+                wide = "def" in (unit["kind"], units[before]["kind"])  # a function or class: set apart
+                if compact:
+                    blank = 1 if wide else 0
+                elif wide:
+                    blank = 2
+                else:  # as in the block, or one blank line where statements were left out between
+                    blank = unit["gap"] if before == i - 1 else min(unit["gap"], 1)
+                text += "\n" * (1 + blank)
             text += code
         parts.append(f"# {block}: from {blocks[block]['owner']}\n{text}")
     return "\n\n".join(parts)
