@@ -161,7 +161,7 @@ def load(root):
 
 
 def collect_blocks(chapters):
-    """Blocks in book order: name -> (owner notebook, position, body, names defined, names used)."""
+    """Blocks in book order: name -> owner notebook, its rank, body, names defined, imports and statements."""
     bodies, owner = {}, {}
     for rank, (name, cells) in enumerate(chapters):
         for cell in cells:
@@ -172,13 +172,12 @@ def collect_blocks(chapters):
     blocks = {}
     for block in sorted(bodies, key=lambda b: owner[b][1:]):
         body = "\n\n".join(bodies[block])
-        defined, used = names_of(body, f"block '{block}' of book/{owner[block][0]}")
+        where = f"block '{block}' of book/{owner[block][0]}"
         imports = {alias.asname or alias.name.split(".")[0]: line
                    for line in body.split("\n") if IMPORT.match(line)
                    for alias in ast.parse(line).body[0].names}
         blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body,
-                         "defines": defined, "uses": used, "imports": imports,
-                         "units": units_of(body, f"block '{block}' of book/{owner[block][0]}")}
+                         "defines": names_of(body, where)[0], "imports": imports, "units": units_of(body, where)}
     return blocks
 
 
