@@ -176,8 +176,8 @@ def collect_blocks(chapters):
         imports = {alias.asname or alias.name.split(".")[0]: line
                    for line in body.split("\n") if IMPORT.match(line)
                    for alias in ast.parse(line).body[0].names}
-        blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body,
-                         "defines": names_of(body, where)[0], "imports": imports, "units": units_of(body, where)}
+        blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body, "imports": imports,
+                         "defines": names_of(body, where)[0], "units": units_of(body, where)}
     return blocks
 
 
