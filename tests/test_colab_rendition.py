@@ -303,6 +303,8 @@ def test_the_shape_of_the_colab_notebook(chapter):
             assert cell.metadata["cellView"] == "form"
     raising = sum("raises-exception" in c.metadata.get("tags", []) for c in source.cells)
     assert sum(colab.EXCEPT_LINE in c.source for c in code) == raising
+    keys = sum(c.cell_type == "code" and c.source.startswith("# answer key") for c in source.cells)
+    assert sum(c.source.startswith("#@title The answer key (try the exercise first)") for c in code) == keys
 
 
 # --- the numbers, against the build ---------------------------------------------------------------------------

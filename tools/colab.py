@@ -519,6 +519,15 @@ def wrap_solution(source):
     return wrapped
 
 
+def folded_title(cell):
+    """The website's label for a folded cell ("Show the answer key ..."), as a Colab form title."""
+    prompt = cell.metadata.get("mystnb", {}).get("code_prompt_show", "")
+    if not prompt.startswith("Show "):
+        return HIDDEN_TITLE
+    what = prompt[len("Show "):]
+    return what[0].upper() + what[1:] + ": double-click to read it"
+
+
 def form(title, source):
     return f"#@title {title}\n{source}"
 
@@ -591,7 +600,7 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
                 cells.append(None)  # filled in below: one cell for the whole setup
             continue
         elif "hide-input" in tags or "remove-input" in tags:
-            new = nbformat.v4.new_code_cell(form(FOLDED_TITLE if generated else HIDDEN_TITLE, code))
+            new = nbformat.v4.new_code_cell(form(FOLDED_TITLE if generated else folded_title(cell), code))
             new.metadata["cellView"] = "form"
         else:
             new = nbformat.v4.new_code_cell(code)
