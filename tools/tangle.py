@@ -161,7 +161,7 @@ def load(root):
 
 
 def collect_blocks(chapters):
-    """Blocks in book order: name -> owner notebook, its rank, body, names defined, imports and statements."""
+    """Blocks in book order: name -> owner notebook, its rank, body, names defined and statements."""
     bodies, owner = {}, {}
     for rank, (name, cells) in enumerate(chapters):
         for cell in cells:
@@ -173,10 +173,7 @@ def collect_blocks(chapters):
     for block in sorted(bodies, key=lambda b: owner[b][1:]):
         body = "\n\n".join(bodies[block])
         where = f"block '{block}' of book/{owner[block][0]}"
-        imports = {alias.asname or alias.name.split(".")[0]: line
-                   for line in body.split("\n") if IMPORT.match(line)
-                   for alias in ast.parse(line).body[0].names}
-        blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body, "imports": imports,
+        blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body,
                          "defines": names_of(body, where)[0], "units": units_of(body, where)}
     return blocks
 
@@ -457,7 +454,8 @@ def write_file(path, text, write, root):
 def inventory(blocks, used_by):
     rows = ["| block | defined in | names | used by |", "|---|---|---|---|"]
     for block, info in blocks.items():
-        names = ", ".join(f"`{n}`" for n in sorted(info["defines"] - set(info["imports"])))
+        own = {name for unit in info["units"] if not is_import(unit) for name in unit["defines"]}
+        names = ", ".join(f"`{n}`" for n in sorted(own))
         users = ", ".join(sorted(set(used_by[block])))
         rows.append(f"| `{block}` | `{info['owner']}` | {names} | {users} |")
     return "\n".join(rows)
