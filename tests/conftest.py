@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 
 import nbformat
 import pytest
@@ -140,6 +141,7 @@ def headless_chromium(*extra_args, window=(1280, 1000)):
                 "--no-first-run", f"--window-size={window[0]},{window[1]}",
                 f"--user-data-dir={profile}", *extra_args):
         options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for driver.get_log("browser")
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(60)
@@ -148,6 +150,45 @@ def headless_chromium(*extra_args, window=(1280, 1000)):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+class Chromium:
+    """Headless Chromium that starts over when its tab crashes. Seen once in CI: the renderer crashed ("tab
+    crashed") on a page that loads fine before and after, while the other test worker kept both cores busy.
+    `visit(url, read)` opens the page and returns `read(driver)`; after a crash it starts a new browser and tries
+    once more, and a second crash on the same page fails the test, naming it."""
+
+    def __init__(self, *extra_args, window=(1280, 1000)):
+        self.extra_args, self.window, self.crashes = extra_args, window, []
+        self._start()
+
+    def _start(self):
+        self._running = headless_chromium(*self.extra_args, window=self.window)
+        self.driver = self._running.__enter__()
+
+    def close(self):
+        """Quit; a crash that the second try got past is reported as a warning."""
+        self._running.__exit__(None, None, None)
+        if self.crashes:
+            warnings.warn(f"Chromium's tab crashed on {self.crashes}; each loaded in a new browser")
+
+    def resize(self, width, height):
+        self.window = (width, height)
+        self.driver.set_window_size(width, height)
+
+    def visit(self, url, read):
+        from selenium.common.exceptions import WebDriverException
+        for attempt in (1, 2):
+            try:
+                self.driver.get(url)
+                return read(self.driver)
+            except WebDriverException as e:
+                if "tab crashed" not in str(e):
+                    raise
+                self.crashes.append(url)
+                self._running.__exit__(None, None, None)
+                self._start()
+        pytest.fail(f"Chromium's tab crashed twice on {url}")
 
 
 # --- a chapter notebook as a Colab reader runs it ------------------------------------------------------------

@@ -21,7 +21,7 @@ import sysconfig
 import nbformat
 import pytest
 
-from conftest import BUILD, ROOT, executed_notebook, headless_chromium
+from conftest import BUILD, ROOT, Chromium, executed_notebook
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -530,8 +530,9 @@ def colab_html(chapter, folder):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with headless_chromium("--allow-file-access-from-files", window=(1100, 1300)) as driver:
-        yield driver
+    browser = Chromium("--allow-file-access-from-files", window=(1100, 1300))
+    yield browser
+    browser.close()
 
 
 FACTS = """
@@ -555,9 +556,11 @@ def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
     """Folded setup, readable links, numbers in the prose and folded solutions, as screenshots in test-artifacts/."""
     assert os.path.isfile(MATHJAX), MATHJAX
     page = colab_html(chapter, tmp_path)
-    chromium.get("file://" + page)
-    chromium.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(1));")
-    facts = chromium.execute_script(FACTS, SITE)
+
+    def read(driver):
+        driver.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(1));")
+        return driver.execute_script(FACTS, SITE)
+    facts = chromium.visit("file://" + page, read)
     stem = os.path.splitext(os.path.basename(chapter))[0]
     os.makedirs(ARTIFACTS, exist_ok=True)
 
@@ -571,9 +574,9 @@ def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
     numbers = re.findall(r"\d[\d,.]*\d", paragraph)
     assert numbers and all(n in facts["prose"] for n in numbers)
 
-    chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
+    chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
     for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"),
                         ("exercises", "//h2[starts-with(., 'Exercises')]")]:
-        element = chromium.find_element("xpath", xpath)
-        chromium.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
-        chromium.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))
+        element = chromium.driver.find_element("xpath", xpath)
+        chromium.driver.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
+        chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))

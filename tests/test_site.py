@@ -2,8 +2,9 @@
 
 Checks: no broken internal link or anchor, every image loads, math is rendered by MathJax (no raw `$...$`
 left), every chapter shows a figure and the outputs of its code cells, every image in a chapter's text has alt
-text and a caption, and the search page finds things. And each chapter page shows the idea, not the machinery:
-no tangle directive, no glue echo box, no code cell that scrolls sideways in a 1400-pixel-wide window.
+text and a caption, the search page finds things, and no page logs an error in the browser's console. And each
+chapter page shows the idea, not the machinery: no tangle directive, no glue echo box, no code cell that scrolls
+sideways in a 1400-pixel-wide window.
 Screenshots of the landing page and of a chapter go to test-artifacts/.
 
 The site comes from the `site` fixture of conftest.py: $MICROGPT_SITE, else _build/html (`make book`, or
@@ -22,7 +23,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, headless_chromium
+from conftest import ROOT, Chromium
 from toc import chapter_notebooks
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
@@ -79,10 +80,12 @@ def server(site):
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    with headless_chromium() as driver:
-        yield driver
+    """A fresh headless Chromium for each test (a crash in one test does not carry into the next)."""
+    chromium = Chromium()
+    yield chromium
+    chromium.close()
 
 
 def pages(site):
@@ -94,17 +97,21 @@ def pages(site):
     return sorted(found)
 
 
-def open_page(driver, url):
-    """Load url, let MathJax finish, scroll through it so every image loads; return the MathJax state."""
-    driver.get(url)
-    mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
-    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-    deadline = time.time() + 10
-    while time.time() < deadline and not driver.execute_script(
-            "return [...document.images].every(i => i.complete)"):
-        time.sleep(0.2)
-    driver.execute_script("window.scrollTo(0, 0)")
-    return mathjax
+def open_page(browser, url):
+    """Load url, let MathJax finish, scroll through it so every image loads; return the MathJax state and the
+    page's facts (PAGE_FACTS)."""
+    def read(driver):
+        mathjax = driver.execute_async_script(WAIT_FOR_MATHJAX)
+        driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        deadline = time.time() + 10
+        while time.time() < deadline and not driver.execute_script(
+                "return [...document.images].every(i => i.complete)"):
+            time.sleep(0.2)
+        driver.execute_script("window.scrollTo(0, 0)")
+        facts = driver.execute_script(PAGE_FACTS)
+        facts["console"] = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        return mathjax, facts
+    return browser.visit(url, read)
 
 
 def fetch_status(url, cache={}):
@@ -126,10 +133,12 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
     assert chapters <= set(all_pages), f"chapters missing from the site: {chapters - set(all_pages)}"
 
     for page in all_pages:
-        mathjax = open_page(browser, server + page)
-        f = facts[page] = browser.execute_script(PAGE_FACTS)
+        mathjax, f = open_page(browser, server + page)
+        facts[page] = f
         if mathjax not in ("ok", "no math"):
             problems.append(f"{page}: {mathjax}")
+        if f["console"]:
+            problems.append(f"{page}: errors in the browser's console: {f['console'][:3]}")
         unrendered = [text for text, rendered in f["math"] if not rendered]
         if unrendered:
             problems.append(f"{page}: math not rendered: {unrendered[:3]}")
@@ -169,12 +178,12 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
                 problems.append(f"{page}: link to a missing anchor {link}")
 
     # Search: the page runs Sphinx's search and lists results.
-    browser.get(server + "search.html?q=attention")
+    browser.visit(server + "search.html?q=attention", lambda driver: None)
     deadline = time.time() + 30
     results = []
     while time.time() < deadline and not results:
         time.sleep(0.5)
-        results = browser.execute_script(
+        results = browser.driver.execute_script(
             "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
     if not results:
         problems.append("search.html?q=attention shows no results")
@@ -184,13 +193,12 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
     # Screenshots for people: the landing page and the last chapter, each as a first-time visitor sees it.
     os.makedirs(ARTIFACTS, exist_ok=True)
     for name, page in (("landing.png", "index.html"), ("chapter.png", sorted(chapters)[-1])):
-        browser.execute_script("sessionStorage.clear(); localStorage.clear()")  # forget the sidebar's scroll
-        browser.get(server + page)
-        browser.execute_async_script(WAIT_FOR_MATHJAX)
-        browser.execute_script("document.querySelectorAll('.bd-sidebar-primary, .bd-sidebar-primary *')"
-                               ".forEach(e => { e.scrollTop = 0; })")  # the theme scrolls to the current page
+        browser.driver.execute_script("sessionStorage.clear(); localStorage.clear()")  # forget the sidebar's scroll
+        browser.visit(server + page, lambda driver: driver.execute_async_script(WAIT_FOR_MATHJAX))
+        browser.driver.execute_script("document.querySelectorAll('.bd-sidebar-primary, .bd-sidebar-primary *')"
+                                      ".forEach(e => { e.scrollTop = 0; })")  # the theme scrolls to the current page
         time.sleep(0.5)
-        assert browser.save_screenshot(os.path.join(ARTIFACTS, name)), name
+        assert browser.driver.save_screenshot(os.path.join(ARTIFACTS, name)), name
 
     assert sum(len(f["math"]) for f in facts.values()) > 0, "no page has math: is the math check still working?"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
@@ -233,25 +241,42 @@ def glued_reprs(site, page):
 def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
     """At a 1400-pixel-wide window: no `#|` directive, no glue echo box, no code cell scrolling sideways; the
     setup fold says what it holds, and no fold says only "Show code cell source"."""
-    browser.set_window_size(1400, 1000)
+    browser.resize(1400, 1000)
     problems = []
-    try:
-        for path in chapter_notebooks():
-            page = os.path.splitext(path)[0] + ".html"
-            browser.get(server + page)
-            f = browser.execute_script(MACHINERY)
-            if f["directives"]:
-                problems.append(f"{page}: tangle directives shown: {f['directives'][:3]}")
-            echoes = [o for o in f["outputs"] if o in glued_reprs(site, page) and o.startswith("'")]
-            if echoes:
-                problems.append(f"{page}: glue echo outputs shown: {echoes[:5]}")
-            if not f["folds"] or "earlier chapters" not in f["folds"][0] and "setup" not in f["folds"][0]:
-                problems.append(f"{page}: the first folded cell is not labelled as the setup: {f['folds'][:1]}")
-            generic = [fold for fold in f["folds"] if fold.startswith("Show code cell")]
-            if generic:
-                problems.append(f"{page}: {len(generic)} folded cells say only {generic[0]!r}")
-            if f["scrolling"]:
-                problems.append(f"{page}: {len(f['scrolling'])} code cells scroll sideways: {f['scrolling'][:3]}")
-    finally:
-        browser.set_window_size(1280, 1000)
+    for path in chapter_notebooks():
+        page = os.path.splitext(path)[0] + ".html"
+        f = browser.visit(server + page, lambda driver: driver.execute_script(MACHINERY))
+        if f["directives"]:
+            problems.append(f"{page}: tangle directives shown: {f['directives'][:3]}")
+        echoes = [o for o in f["outputs"] if o in glued_reprs(site, page) and o.startswith("'")]
+        if echoes:
+            problems.append(f"{page}: glue echo outputs shown: {echoes[:5]}")
+        if not f["folds"] or "earlier chapters" not in f["folds"][0] and "setup" not in f["folds"][0]:
+            problems.append(f"{page}: the first folded cell is not labelled as the setup: {f['folds'][:1]}")
+        generic = [fold for fold in f["folds"] if fold.startswith("Show code cell")]
+        if generic:
+            problems.append(f"{page}: {len(generic)} folded cells say only {generic[0]!r}")
+        if f["scrolling"]:
+            problems.append(f"{page}: {len(f['scrolling'])} code cells scroll sideways: {f['scrolling'][:3]}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_a_crashed_tab_gets_one_more_try_in_a_new_browser(browser, server):
+    """Chromium.visit: after one crash of the tab (chrome://crash) the page loads in a new browser; a page that
+    crashes the tab twice fails the test and names the page."""
+    url = server + "book/intro.html"
+    tries = []
+
+    def crash_once(driver):
+        tries.append(driver)
+        if len(tries) == 1:
+            driver.get("chrome://crash")
+        return driver.execute_script("return location.href")
+
+    assert browser.visit(url, crash_once) == url
+    assert browser.crashes == [url] and tries[0] is not tries[1]
+    with pytest.raises(pytest.fail.Exception, match="crashed twice on chrome://crash"):
+        browser.visit("chrome://crash", lambda driver: None)
+    browser.crashes.clear()  # the crashes were on purpose: no warning
+

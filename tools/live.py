@@ -70,6 +70,15 @@ def mark_chapters(app, pagename, templatename, context, doctree):
         context["metatags"] = context.get("metatags", "") + f'\n<meta name="microgpt-live" content="{pagename}" />'
 
 
+def drop_thebe(app, pagename, templatename, context, doctree):
+    """Live mode replaces Thebe (launch_buttons.thebe is off), yet sphinx-thebe 0.3.1 adds its scripts to every
+    page, twice: the second copy of `const THEBE_JS_URL = ...` threw a SyntaxError in every page's console."""
+    def thebe(asset):
+        return "thebe" in str(asset.filename or "") or "THEBE" in asset.attributes.get("body", "")
+    context["script_files"] = [js for js in context["script_files"] if not thebe(js)]
+    context["css_files"] = [css for css in context["css_files"] if not thebe(css)]
+
+
 def write_live_files(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -103,6 +112,7 @@ def write_live_files(app, exception):
 def setup(app):
     app.connect("config-inited", add_static_path)
     app.connect("html-page-context", mark_chapters)
+    app.connect("html-page-context", drop_thebe)
     app.connect("build-finished", write_live_files)
     app.add_js_file("live.js", defer="defer")
     app.add_js_file("playground.js", defer="defer")
