@@ -283,7 +283,12 @@ def reference_steps():
 
 def test_playground(browser, server):
     expected = reference_steps()
+    mark = len(browser.recorder.urls)
     browser.get(server.base + "book/playground.html")
+    time.sleep(1)  # Python starts when the reader reaches for the controls, not on page load
+    assert not [url for url in browser.recorder.urls[mark:] if "live-worker" in url or "pyodide" in url], \
+        "Python started on page load"
+    browser.execute_script("document.getElementById('mg-steps').dispatchEvent(new Event('focusin', {bubbles: true}))")
     wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 240, "Python to start")
     for field, value in (("mg-steps", 1000), ("mg-seed", 42), ("mg-lr", 0.01)):  # the original run's settings
         browser.execute_script(f"document.getElementById('{field}').value = '{value}'")
