@@ -153,10 +153,10 @@ def headless_chromium(*extra_args, window=(1280, 1000)):
 
 
 class Chromium:
-    """Headless Chromium that starts over when its tab crashes. Seen once in CI: the renderer crashed ("tab
-    crashed") on a page that loads fine before and after, while the other test worker kept both cores busy.
-    `visit(url, read)` opens the page and returns `read(driver)`; after a crash it starts a new browser and tries
-    once more, and a second crash on the same page fails the test, naming it."""
+    """Headless Chromium that starts over when its tab crashes. Seen in CI and here: the renderer crashed ("tab
+    crashed") on the page after the playground, when that page had started loading Pyodide in a worker (the
+    playground now waits for the reader). `visit(url, read)` opens the page and returns `read(driver)`; after a
+    crash it starts a new browser and tries once more, and a second crash on the same page fails, naming it."""
 
     def __init__(self, *extra_args, window=(1280, 1000)):
         self.extra_args, self.window, self.crashes = extra_args, window, []
@@ -178,7 +178,7 @@ class Chromium:
 
     def visit(self, url, read):
         from selenium.common.exceptions import WebDriverException
-        for attempt in (1, 2):
+        for _ in range(2):
             try:
                 self.driver.get(url)
                 return read(self.driver)
