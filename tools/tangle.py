@@ -172,9 +172,9 @@ def collect_blocks(chapters):
     blocks = {}
     for block in sorted(bodies, key=lambda b: owner[b][1:]):
         body = "\n\n".join(bodies[block])
-        where = f"block '{block}' of book/{owner[block][0]}"
+        units = units_of(body, f"block '{block}' of book/{owner[block][0]}")
         blocks[block] = {"owner": owner[block][0], "rank": owner[block][1], "body": body,
-                         "defines": names_of(body, where)[0], "units": units_of(body, where)}
+                         "defines": set().union(*(u["defines"] for u in units)), "units": units}
     return blocks
 
 
