@@ -27,6 +27,7 @@ import tokenize
 import nbformat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import glued  # noqa: E402
 import colab_links  # noqa: E402
 import toc  # noqa: E402
 
@@ -38,10 +39,6 @@ HIDDEN_TITLE = "Folded code (double-click to read it)"
 SOLUTION_TITLE = "Solution (run to check)"
 SOLUTION_SWITCH = 'show_solution = False  #@param {type:"boolean"}'
 EXCEPT_LINE = "except Exception as e:  # this cell fails on purpose: print the error, so that Run all goes on"
-# Glued values that measure this machine's speed differ from build to build, so --check and the tests accept
-# any value in their place: keys named like a timing (_ms, _s, _seconds, _speedup, _slowdown, _slower, _mflops), and the few
-# listed here. Every other glued value comes from a seeded, deterministic run and must equal the build's.
-MEASURED = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown|slower|mflops)(_|$)|^(call_ratio)$")
 ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
                "seealso", "admonition", "margin", "sidebar", "topic"}
 
@@ -78,7 +75,7 @@ def read_glue(chapter, build=None):
     return values
 
 
-def check_build_is_current(chapter, build=None):
+def check_build_is_current(chapter, build=None, root=ROOT):
     """The build must have executed the chapter's current code, or its numbers may be out of date."""
     build = build or build_dir()
     executed = os.path.join(build, "jupyter_execute", os.path.splitext(chapter)[0] + ".ipynb")
@@ -87,7 +84,7 @@ def check_build_is_current(chapter, build=None):
     def code(nb):  # (directive lines and removed cells aside: a build may strip them from what it shows)
         return [strip_directives(c.source) for c in nb.cells
                 if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
-    if code(nbformat.read(os.path.join(ROOT, chapter), as_version=4)) != code(nbformat.read(executed, as_version=4)):
+    if code(nbformat.read(os.path.join(root, chapter), as_version=4)) != code(nbformat.read(executed, as_version=4)):
         raise ColabError(f"The build in {build} ran an older version of {chapter}: run `make book` again, "
                          f"then `make colab`.")
 
@@ -426,7 +423,10 @@ def glue_only(node):
 
 
 def is_glue_shim(node):
-    """The fallback `try: from myst_nb import glue / except ImportError: def glue(...)` of the glue block."""
+    """A statement of the glue stand-in (tangle.GLUE_SHIM): `try: from myst_nb import glue as paste ...`, or
+    `def glue(...)`."""
+    if isinstance(node, ast.FunctionDef):
+        return node.name == "glue"
     return isinstance(node, ast.Try) and any(
         isinstance(n, ast.ImportFrom) and n.module == "myst_nb" and any(a.name == "glue" for a in n.names)
         for n in node.body)
@@ -625,24 +625,34 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
     return nb
 
 
-def measured_placeholder(real):
-    """A glue lookup that puts a placeholder where a measured value goes (for --check and the tests)."""
+MEASURED_SLOT = "@@measured-value@@"  # never written in a chapter
+MEASURED_VALUE = r"[^\"\\\n<>|*`]{1,40}?"  # what may stand in its place: a short value on one line
+ANY_VALUE = r"(?:[^\n\\]|\\[^n])*?"  # without a build, any glued value: anything on one line of the file
+
+
+def measured_placeholder(real, root=ROOT):
+    """A glue lookup that puts a placeholder where a value declared measured=True goes (--check, the tests)."""
+    declared = {}
+
     def glue(chapter, key, fmt_spec, role):
-        return MEASURED_SLOT if MEASURED.search(key) else real(chapter, key, fmt_spec, role)
+        if chapter not in declared:
+            declared[chapter] = glued.declared_measured(os.path.join(root, chapter))
+        return MEASURED_SLOT if declared[chapter](key) else real(chapter, key, fmt_spec, role)
     return glue
 
 
-MEASURED_SLOT = "@@measured-value@@"  # never written in a chapter
-MEASURED_VALUE = r"[^\"\\\n<>|*`]{1,40}?"  # what may stand in its place: a short value on one line
+def any_value(chapter, key, fmt_spec, role):
+    """Without a (current) build, every glued value is a placeholder."""
+    return MEASURED_SLOT
 
 
 def text_of(nb):
     return nbformat.writes(nb) + "\n"
 
 
-def matches(expected, committed):
-    """The committed text equals the expected one, up to the measured values (MEASURED_SLOT in expected)."""
-    pattern = MEASURED_VALUE.join(re.escape(part) for part in expected.split(MEASURED_SLOT))
+def matches(expected, committed, value=MEASURED_VALUE):
+    """The committed text equals the expected one, up to the values at MEASURED_SLOT in expected."""
+    pattern = value.join(re.escape(part) for part in expected.split(MEASURED_SLOT))
     return re.fullmatch(pattern, committed, re.S) is not None
 
 
@@ -655,25 +665,38 @@ def generate(root=ROOT, build=None):
     site = Site(root)
     out = {}
     for chapter in chapters(root):
-        check_build_is_current(chapter, build)
+        check_build_is_current(chapter, build, root)
         out[rendition_path(chapter)] = text_of(render_chapter(chapter, site, Glue(chapter, build), root))
     return out
 
 
+def build_is_current(chapter, build=None, root=ROOT):
+    try:
+        check_build_is_current(chapter, build, root)
+        return True
+    except ColabError:
+        return False
+
+
 def check(root=ROOT, build=None):
-    """None if every committed Colab notebook is what generate() would write (measured values aside), else
-    one sentence naming the first stale file."""
+    """None if every committed Colab notebook is what generate() would write, else one sentence naming the
+    first stale file. Where the build ran the chapter as it is now, its numbers are compared (measured ones
+    aside); without such a build (a fresh clone, or a chapter edited since), every glued number is a
+    placeholder and the rest (prose, code, folds) is compared."""
     site = Site(root)
     expected = set()
     for chapter in chapters(root):
-        check_build_is_current(chapter, build)
         path = rendition_path(chapter)
         expected.add(path)
         full = os.path.join(root, path)
         if not os.path.isfile(full):
             return f"{path} is missing: run `make colab` (after `make book`)."
-        text = text_of(render_chapter(chapter, site, measured_placeholder(Glue(chapter, build)), root))
-        if not matches(text, open(full, encoding="utf-8").read()):
+        if build_is_current(chapter, build, root):
+            glue, value = measured_placeholder(Glue(chapter, build), root), MEASURED_VALUE
+        else:
+            glue, value = any_value, ANY_VALUE
+        text = text_of(render_chapter(chapter, site, glue, root))
+        if not matches(text, open(full, encoding="utf-8").read(), value):
             return (f"{path} is out of date (or was edited by hand): edit {chapter} instead, then run "
                     f"`make colab` (after `make book`).")
     folder = os.path.join(root, COLAB_DIR)

@@ -42,10 +42,15 @@ Edit the notebook, then run `make code` to regenerate this file.
 '''
 GLUE_SHIM = '''\
 try:
-    from myst_nb import glue  # the book's build pastes glued numbers into the prose
+    from myst_nb import glue as paste  # the book's build pastes glued numbers into the prose
 except ImportError:  # elsewhere (Colab, Jupyter) the numbers are already in the text
-    def glue(name, value, display=True):
-        pass'''
+    paste = None
+
+
+def glue(name, value, display=True, measured=False, noise=None):
+    # measured: differs by machine (a timing); noise: numpy's rounding, far below the digits shown
+    if paste:
+        paste(name, value, display)'''
 ANSWER_KEY = "# answer key of the exercise above"
 PROMPTS = {  # what the website's fold says, instead of myst-nb's generic "Show code cell source"
     "setup": ("Show the code from earlier chapters", "Hide the code from earlier chapters"),
