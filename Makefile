@@ -6,14 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code check colab strip bench bench-live serve clean
+.PHONY: book test code check check-code colab strip bench bench-live serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
-book: check
+book: check-code
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(BIN)/activate
@@ -24,17 +24,18 @@ quick: $(BIN)/activate
 	$(BIN)/python -m pytest -m "not notebook and not browser and not slow"
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
-# the ladder tables of chapters 2-7, the README's Colab links, and (from the numbers of the last `make book`) the Colab edition in colab/.
-# `make code` rewrites it; `make check` verifies what needs no build (one sentence per stale file); the Colab
-# edition is checked by tests/test_colab_rendition.py, after the build.
+# the ladder tables of chapters 2-7, the README's Colab links, and (from the numbers of the last `make book`) the
+# Colab edition in colab/. `make code` rewrites it all or nothing (tools/make_code.py; colab/ only when the last
+# build ran every chapter as it is now). `make check` verifies it without a build, one sentence per stale file:
+# the Colab edition with every glued number as a placeholder, or with the build's numbers where the build is
+# current. `make book` needs only the first three checks: the Colab edition is made from its numbers.
 code: $(BIN)/activate
-	$(BIN)/python tools/tangle.py
-	$(BIN)/python tools/ladder.py
-	$(BIN)/python tools/colab_links.py --write
-	@if [ -d _build/jupyter_execute ]; then $(BIN)/python tools/colab.py; \
-	else echo "colab/ not regenerated: it needs the numbers of a build (make book, then make colab)."; fi
+	$(BIN)/python tools/make_code.py
 
-check: $(BIN)/activate
+check: check-code
+	$(BIN)/python tools/colab.py --check
+
+check-code: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --check
 	$(BIN)/python tools/ladder.py --check
 	$(BIN)/python tools/colab_links.py --check

@@ -1,0 +1,43 @@
+"""make_code.py: `make code`, every file generated from the chapters, all or nothing.
+
+First every generator plans its files and checks its rules (a broken rule stops here, before anything is
+written); then tangle, the ladder and the README's Colab links write theirs; then the Colab edition is written
+if the last build ran every chapter as it is now (it pastes that build's numbers), and otherwise left as it is,
+with one sentence saying so (`make book`, then `make colab`).
+"""
+import glob
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import colab  # noqa: E402
+import colab_links  # noqa: E402
+import ladder  # noqa: E402
+import tangle  # noqa: E402
+
+ROOT = tangle.ROOT
+
+
+def main():
+    try:
+        tangle.plan(ROOT)
+        notebooks = sorted(glob.glob(os.path.join(ROOT, "book", "*.ipynb")))
+        ladder.check_rules([(path, tangle.read_notebook(path)) for path in notebooks])
+        colab_links.markdown_list(ROOT)
+    except (tangle.TangleError, ladder.LadderError) as e:
+        print(f"make code: {str(e).rstrip('.')}; nothing was written.", file=sys.stderr)
+        return 2
+    for path in tangle.tangle(ROOT, write=True) + ladder.ladder(ROOT, write=True):
+        print("wrote " + path)
+    if colab_links.main(["--write"]) != 0:
+        return 1
+    stale = [c for c in colab.chapters(ROOT) if not colab.build_is_current(c)]
+    if stale:
+        print(f"colab/ not regenerated: the last build did not run {stale[0]} as it is now "
+              f"(run `make book`, then `make colab`).")
+        return 0
+    return colab.main([])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
