@@ -2,8 +2,9 @@
 
 Each colab/NN_name.ipynb is copied ALONE into an empty folder and executed in a fresh kernel, with a private
 HOME and cache, without myst_nb (Colab has none), and with no cell allowed to fail: Colab's Run all stops at the
-first exception, whatever a cell's tags say. The data comes from MICROGPT_DATA (in Colab: the loader's
-download). A cell that fails on purpose must catch its error and print the very error the build recorded.
+first exception, whatever a cell's tags say. The data comes from conftest's `names` (MICROGPT_DATA, the copy
+beside the repository, or the loader's own download; in Colab: the loader's download). A cell that fails on
+purpose must catch its error and print the very error the build recorded.
 This run replaces the standalone run of the MyST chapters, so CI executes each chapter twice: in the build, and
 here.
 """
@@ -14,7 +15,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import ROOT, SHARED, executed_notebook, run_alone
+from conftest import ROOT, executed_notebook, run_alone
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import colab  # noqa: E402
@@ -22,7 +23,6 @@ import colab_links  # noqa: E402
 
 CHAPTERS = colab_links.chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
-NAMES = os.environ.get("MICROGPT_DATA") or os.path.join(SHARED, "data", "names.txt")
 
 def printed(cell):
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
@@ -40,11 +40,11 @@ def build_errors(chapter):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_colab_notebook_runs_alone_top_to_bottom(chapter, tmp_path):
+def test_colab_notebook_runs_alone_top_to_bottom(chapter, tmp_path, names):
     path = colab_links.colab_path(chapter)
     for cell in nbformat.read(os.path.join(ROOT, path), as_version=4).cells:
         assert not cell.metadata.get("tags"), "a tag (raises-exception) would forgive an error"
-    nb = run_alone(path, tmp_path, MICROGPT_DATA=NAMES)
+    nb = run_alone(path, tmp_path, MICROGPT_DATA=names)
     assert not os.path.exists(tmp_path / "cache" / "names.txt")  # MICROGPT_DATA was used, nothing downloaded
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(o.output_type != "error" for c in code for o in c.outputs)
