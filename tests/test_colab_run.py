@@ -10,16 +10,14 @@ here.
 """
 import os
 import re
-import sys
 
 import nbformat
 import pytest
 
 from conftest import ROOT, executed_notebook, run_alone
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import colab  # noqa: E402
-import colab_links  # noqa: E402
+import colab
+import colab_links
 
 CHAPTERS = colab_links.chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]

@@ -13,36 +13,30 @@ And the checker block of chapter 1 behaves: right, wrong, unknown label, floats 
 import ast
 import contextlib
 import io
-import json
 import os
 import re
-import sys
 
 import pytest
 
+from chapter import EXERCISE, FENCE, cell_source, chapter_notebooks, read_notebook
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import colab_links  # noqa: E402
-
 KINDS = ("Predict", "Break it", "Extend it")
-FENCE = r"^(?:`{3,}|:{3,})"
-EXERCISE = re.compile(FENCE + r"\{exercise(?:-start)?\}[ \t]*(.*)\n(?::[\w-]+:.*\n)*?:label:[ \t]*(\S+)", re.M)
 SOLUTION_START = re.compile(FENCE + r"\{solution-start\}[ \t]*(\S+)", re.M)
 SOLUTION_END = re.compile(FENCE + r"\{solution-end\}", re.M)
 PROSE_SOLUTION = re.compile(FENCE + r"\{solution\}[ \t]*(\S*)", re.M)
 
 
 def chapters():
-    return colab_links.chapter_notebooks()
+    return chapter_notebooks()
 
 
 def cells_of(path):
-    return json.load(open(os.path.join(ROOT, path), encoding="utf-8"))["cells"]
+    return read_notebook(os.path.join(ROOT, path))["cells"]
 
 
 def source(cell):
-    return "".join(cell["source"])
+    return cell_source(cell)
 
 
 def events(cells):

@@ -11,18 +11,16 @@ import json
 import os
 import re
 import shutil
-import sys
 
 import pytest
 
 from conftest import BUILD, ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import colab  # noqa: E402
-import glued  # noqa: E402
-import toc  # noqa: E402
+import colab
+import glued
+from chapter import chapter_notebooks
 
-CHAPTERS = toc.chapter_notebooks()
+CHAPTERS = chapter_notebooks()
 IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
 TIMING = re.compile(r"(^|_)(ms|s|seconds|speedup|slowdown|slower|mflops)(_|$)")
 

@@ -17,9 +17,9 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import ladder  # noqa: E402
-import tangle  # noqa: E402
+import ladder
+import chapter
+import tangle
 
 RUNGS = ["uniform", "bigram", "mlp", "autograd", "attention", "gpt", "adam"]
 
@@ -29,7 +29,7 @@ def ladder_tables(root=ROOT):
     tables = {}
     for path in sorted(glob.glob(os.path.join(root, "book", "*.ipynb"))):
         for cell in json.load(open(path, encoding="utf-8"))["cells"]:
-            text = tangle.cell_source(cell)
+            text = chapter.cell_source(cell)
             for match in ladder.START.finditer(text):
                 tables.setdefault(os.path.basename(path), []).append(
                     text[match.end():text.index(ladder.END, match.end())])
@@ -54,15 +54,16 @@ def test_the_tables_are_what_the_tool_writes():
 def repo(tmp_path):
     for folder in ("book", "tools"):
         shutil.copytree(os.path.join(ROOT, folder), tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(ROOT, "_toc.yml"), tmp_path / "_toc.yml")  # the chapters, in order
     return str(tmp_path)
 
 
 def edit_ladder_cell(root, notebook, change):
     path = os.path.join(root, "book", notebook)
     nb = json.load(open(path, encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if ladder.START.search(tangle.cell_source(c)))
-    tangle.set_cell_source(cell, change(tangle.cell_source(cell)))
-    open(path, "w", encoding="utf-8").write(tangle.notebook_text(nb))
+    cell = next(c for c in nb["cells"] if ladder.START.search(chapter.cell_source(c)))
+    chapter.set_cell_source(cell, change(chapter.cell_source(cell)))
+    open(path, "w", encoding="utf-8").write(chapter.notebook_text(nb))
 
 
 def run_ladder(root, *args):

@@ -6,7 +6,7 @@ import pytest
 
 import colab_links
 from conftest import ROOT
-from toc import chapter_notebooks
+from chapter import chapter_notebooks
 
 CONFIG = colab_links.load_config()
 NOTEBOOKS = chapter_notebooks()

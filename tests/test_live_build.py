@@ -11,9 +11,8 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import live  # noqa: E402
-import pyodide_fetch  # noqa: E402
+import live
+import pyodide_fetch
 
 ORIGINAL_NPM_PACK = pyodide_fetch.npm_pack
 

@@ -30,8 +30,8 @@ def test_a_broken_rule_writes_nothing_and_a_good_run_writes_everything(tmp_path)
     root = copy_repository(tmp_path)
     data, attention = root / "book" / "01_tokenizing.ipynb", root / "book" / "05_attention.ipynb"
     text = data.read_text(encoding="utf-8")  # a change to the data block: every script's copy is now stale
-    data.write_text(text.replace('    "NAMES_URL = ', '    "# a comment tangle copies into every script\\n",\n    "NAMES_URL = ', 1),
-                    encoding="utf-8")
+    comment = '    "# a comment tangle copies into every script\\n",\n'
+    data.write_text(text.replace('    "NAMES_URL = ', comment + '    "NAMES_URL = ', 1), encoding="utf-8")
     ladder = attention.read_text(encoding="utf-8")  # and a broken rule: a ladder up to a rung that does not exist
     attention.write_text(ladder.replace("<!-- ladder: up to attention;", "<!-- ladder: up to nothing;", 1),
                          encoding="utf-8")

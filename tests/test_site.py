@@ -24,7 +24,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, Chromium
-from toc import chapter_notebooks
+from chapter import chapter_notebooks
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 RAW_MATH = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[")  # $...$, \( or \[ left in the text = math not rendered

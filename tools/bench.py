@@ -10,7 +10,9 @@ import random
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "code"))
+from chapter import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "code"))  # the generated program, code/microgpt.py
 import microgpt  # noqa: E402
 
 

@@ -17,8 +17,7 @@ import tempfile
 import threading
 
 import bench  # tools/bench.py: the native timing
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from chapter import ROOT
 
 BROWSER_RUN = """
 const [steps, done] = [arguments[0], arguments[arguments.length - 1]];

@@ -25,16 +25,14 @@ import sys
 import tokenize
 
 import nbformat
+from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import glued  # noqa: E402
-import colab_links  # noqa: E402
-import toc  # noqa: E402
-
-ROOT = colab_links.ROOT
+import colab_links
+import glued
+from chapter import ROOT, is_glue_cell, is_setup, strip_directives, tags, toc_files, without_glue_shim
 COLAB_DIR = "colab"
 SETUP_TITLE = "Code from earlier chapters: run this first"
-FOLDED_TITLE = "Code from earlier chapters"
 HIDDEN_TITLE = "Folded code (double-click to read it)"
 SOLUTION_TITLE = "Solution (run to check)"
 SOLUTION_SWITCH = 'show_solution = False  #@param {type:"boolean"}'
@@ -170,7 +168,7 @@ class Site:
         self.targets = {}  # label -> (docname, anchor or None, title)
         self.terms = {}    # lowercased term -> term as written in the glossary
         self.glossary = None
-        for docname in toc.toc_files(root):
+        for docname in toc_files(root):
             texts, code_cells = page_markdown(root, docname)
             first_heading = True
             for text in texts:
@@ -235,53 +233,50 @@ class Site:
 
 # --- Markdown: MyST in, CommonMark (with HTML and $ math) out -----------------------------------------------
 
-DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}[ \t]*(.*)$")
-FENCE = re.compile(r"^(`{3,}|~{3,})")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+BLOCKS = MarkdownIt("commonmark").use(colon_fence_plugin)  # ``` and ~~~ fences, and MyST's ::: fences
 
 
 def parse_blocks(text):
-    """Split MyST Markdown into ('text', str), ('code', str) and ('directive', name, argument, options, body)."""
-    lines, blocks, plain, i = text.split("\n"), [], [], 0
-
-    def flush():
-        if plain:
-            blocks.append(("text", "\n".join(plain)))
-            plain.clear()
-
-    while i < len(lines):
-        m, fence = DIRECTIVE.match(lines[i]), FENCE.match(lines[i])
-        if not m and not fence:
-            plain.append(lines[i])
-            i += 1
+    """Split MyST Markdown into ('text', str), ('code', str) and ('directive', name, argument, options, body):
+    the fences at the top level, as markdown-it finds them, and the text between them."""
+    lines, blocks, end = text.split("\n"), [], 0
+    for token in BLOCKS.parse(text):
+        if token.level != 0 or token.type not in ("fence", "colon_fence"):
             continue
-        mark = (m or fence).group(1)
-        closing = re.compile("^" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}\s*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j]):
-            j += 1
-        if j == len(lines):
-            raise ColabError(f"A fence {lines[i]!r} is never closed.")
-        body = lines[i + 1:j]
-        flush()
-        if not m:  # a plain code block: kept exactly as it is
-            blocks.append(("code", "\n".join(lines[i:j + 1])))
-        else:
-            options = {}
-            if body and body[0].strip() == "---":  # options as a YAML block
-                end = body.index("---", 1)
-                for line in body[1:end]:
-                    key, _, value = line.partition(":")
-                    options[key.strip()] = value.strip()
-                body = body[end + 1:]
-            while body and re.match(r"^:[\w-]+:", body[0]):
-                key, _, value = body[0][1:].partition(":")
-                options[key] = value.strip()
-                body = body[1:]
-            blocks.append(("directive", m.group(2), m.group(3).strip(), options, "\n".join(body).strip("\n")))
-        i = j + 1
-    flush()
+        first, last = token.map
+        closing = lines[last - 1].strip() if last - 1 > first else ""
+        if not (closing.startswith(token.markup) and closing.strip(token.markup[0]) == ""):
+            raise ColabError(f"A fence {lines[first]!r} is never closed.")
+        if lines[end:first]:
+            blocks.append(("text", "\n".join(lines[end:first])))
+        end = last
+        directive = re.fullmatch(r"\{([\w:-]+)\}[ \t]*(.*)", token.info.strip())
+        if not directive:  # a plain code block: kept exactly as it is
+            blocks.append(("code", "\n".join(lines[first:last])))
+            continue
+        options, body = directive_options(token.content.rstrip("\n").split("\n") if token.content else [])
+        blocks.append(("directive", directive.group(1), directive.group(2).strip(), options,
+                       "\n".join(body).strip("\n")))
+    if lines[end:]:
+        blocks.append(("text", "\n".join(lines[end:])))
     return blocks
+
+
+def directive_options(body):
+    """({option: value}, the rest of the body) of a directive: options as a YAML block or as :key: lines."""
+    options = {}
+    if body and body[0].strip() == "---":
+        end = body.index("---", 1)
+        for line in body[1:end]:
+            key, _, value = line.partition(":")
+            options[key.strip()] = value.strip()
+        body = body[end + 1:]
+    while body and re.match(r"^:[\w-]+:", body[0]):
+        key, _, value = body[0][1:].partition(":")
+        options[key] = value.strip()
+        body = body[1:]
+    return options, body
 
 
 def blockquote(title, body):
@@ -404,80 +399,6 @@ class Markdown:
 
 # --- code cells -------------------------------------------------------------------------------------------
 
-def strip_directives(source):
-    return "\n".join(line for line in source.split("\n") if not line.startswith("#|")).strip("\n")
-
-
-def is_glue_call(node):
-    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name) and node.value.func.id == "glue")
-
-
-def glue_only(node):
-    """A glue(...) statement, or a loop/if/with whose bodies hold only such statements."""
-    if is_glue_call(node):
-        return True
-    bodies = [getattr(node, f) for f in ("body", "orelse") if getattr(node, f, None)]
-    return (isinstance(node, (ast.For, ast.While, ast.If, ast.With)) and bool(bodies)
-            and all(glue_only(n) for body in bodies for n in body))
-
-
-def is_glue_shim(node):
-    """A statement of the glue stand-in (tangle.GLUE_SHIM): `try: from myst_nb import glue as paste ...`, or
-    `def glue(...)`."""
-    if isinstance(node, ast.FunctionDef):
-        return node.name == "glue"
-    return isinstance(node, ast.Try) and any(
-        isinstance(n, ast.ImportFrom) and n.module == "myst_nb" and any(a.name == "glue" for a in n.names)
-        for n in node.body)
-
-
-def drop_glue(source, drop_shim=False):
-    """The cell without its glue(...) statements (and, if asked, without the glue block's fallback)."""
-    lines = source.split("\n")
-    tree = ast.parse(source)
-    drop, passes, dropped = set(), {}, set()
-
-    def visit(body, top):
-        kept = 0
-        for node in body:
-            if glue_only(node) or (top and drop_shim and is_glue_shim(node)):
-                drop.update(range(node.lineno, node.end_lineno + 1))
-                dropped.update(id(n) for n in ast.walk(node))
-            else:
-                kept += 1
-                for field in ("body", "orelse", "finalbody"):
-                    if isinstance(getattr(node, field, None), list):
-                        visit(getattr(node, field), False)
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body, False)
-        if body and not kept and not top:  # a branch left empty by the glue it held
-            passes[body[0].lineno] = " " * body[0].col_offset + "pass"
-
-    visit(tree.body, True)
-    def own_lines(n):  # a compound statement owns its header; its body's statements own the rest
-        body = getattr(n, "body", None)
-        end = max(body[0].lineno, n.lineno + 1) if isinstance(body, list) and body else n.end_lineno + 1
-        return range(n.lineno, end)
-    others = {line for n in ast.walk(tree) if isinstance(n, ast.stmt) and id(n) not in dropped for line in own_lines(n)}
-    if others & drop:
-        raise ColabError("A glue(...) call shares its line with other code: give it a line of its own.")
-    out = []
-    for number, line in enumerate(lines, 1):
-        if number in passes:
-            out.append(passes[number])
-        elif number not in drop:
-            out.append(line)
-    if drop_shim:  # the tangle's comment that named the glue block, now above nothing
-        out = [line for line in out if not re.match(r"# glue: from \S+\.ipynb", line)]
-    result = re.sub(r"\n{4,}", "\n\n\n", "\n".join(out)).strip("\n")  # at most the two blank lines of PEP 8
-    check_parses(source, result)
-    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "glue"
-           for n in ast.walk(ast.parse(result))):
-        raise ColabError("A glue(...) call is not a statement of its own, so it cannot be dropped: make it one.")
-    return result
-
-
 def indent(source, prefix="    "):
     """Indent every line of code, but not the lines inside a multi-line string (their text would change)."""
     inside = set()
@@ -528,20 +449,6 @@ def folded_title(cell):
     return what[0].upper() + what[1:] + ": double-click to read it"
 
 
-def form(title, source):
-    return f"#@title {title}\n{source}"
-
-
-def first_line(cell):
-    return cell.source.split("\n", 1)[0].strip()
-
-
-def is_setup(cell):
-    """The chapter's setup cell: `#| setup` (or, in the older layout, a hidden `#| recap` cell)."""
-    return cell.cell_type == "code" and (first_line(cell).startswith("#| setup") or (
-        first_line(cell).startswith("#| recap") and "hide-input" in cell.metadata.get("tags", [])))
-
-
 # --- one chapter --------------------------------------------------------------------------------------------
 
 def note_cell(site, chapter):
@@ -560,59 +467,15 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
     """The Colab notebook of the chapter at `chapter` (like 'book/06_gpt.ipynb'), as a NotebookNode.
     glue(chapter, key, fmt_spec, role) -> text supplies glued values (by default: the build's)."""
     site = site or Site(root)
-    glue = glue or Glue(chapter)
-    source = nbformat.read(os.path.join(root, chapter), as_version=4)
-    markdown = Markdown(chapter, site, glue)
+    markdown = Markdown(chapter, site, glue or Glue(chapter))
     cells = [note_cell(site, chapter)]
-    setup, setup_index = [], None
-    seen_code, setup_open = False, True  # the setup: the first code cells, while they are setup cells
-
-    def add_markdown(text):
-        if text.strip():
-            cells.append(nbformat.v4.new_markdown_cell(text.strip("\n")))
-
-    for cell in source.cells:
+    for cell in nbformat.read(os.path.join(root, chapter), as_version=4).cells:
         if cell.cell_type == "markdown":
-            add_markdown(markdown.render(cell.source))
-            setup_open = setup_open and not seen_code
-            continue
-        if cell.cell_type != "code":
-            continue
-        tags = cell.metadata.get("tags", [])
-        setup_open = setup_open and is_setup(cell)
-        starts_setup, seen_code = setup_open, True
-        if "remove-cell" in tags:
-            continue
-        generated = first_line(cell).startswith(("#| setup", "#| recap"))
-        code = drop_glue(strip_directives(cell.source), drop_shim=generated)
-        if not code.strip():
-            continue
-        if "raises-exception" in tags:
-            code = wrap_raises(code)
-        if markdown.in_solution:
-            add_markdown(markdown.close_solution_part() or "")
-            new = nbformat.v4.new_code_cell(wrap_solution(code))
-            new.metadata["cellView"] = "form"
-        elif starts_setup:
-            setup.append(code)
-            if setup_index is None:
-                setup_index = len(cells)
-                cells.append(None)  # filled in below: one cell for the whole setup
-            continue
-        elif "hide-input" in tags or "remove-input" in tags:
-            new = nbformat.v4.new_code_cell(form(FOLDED_TITLE if generated else folded_title(cell), code))
-            new.metadata["cellView"] = "form"
-        else:
-            new = nbformat.v4.new_code_cell(code)
-        cells.append(new)
-        figure = cell.metadata.get("mystnb", {}).get("figure", {})
-        if figure.get("caption"):
-            add_markdown(blockquote("Figure", markdown.inline(figure["caption"])))
+            cells += markdown_cells(markdown.render(cell.source))
+        elif cell.cell_type == "code" and not is_glue_cell(cell):  # glue cells: their numbers are in the prose
+            cells += colab_code_cells(cell, markdown)
     if markdown.in_solution:
         raise ColabError(f"{chapter} opens a solution ({{solution-start}}) that it never closes ({{solution-end}}).")
-    if setup_index is not None:
-        cells[setup_index] = nbformat.v4.new_code_cell(form(SETUP_TITLE, "\n\n".join(setup)))
-        cells[setup_index].metadata["cellView"] = "form"
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number:03d}"
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -623,6 +486,38 @@ def render_chapter(chapter, site=None, glue=None, root=ROOT):
     }
     nbformat.validate(nb)
     return nb
+
+
+def markdown_cells(text):
+    return [nbformat.v4.new_markdown_cell(text.strip("\n"))] if text.strip() else []
+
+
+def colab_code_cells(cell, markdown):
+    """What one code cell of the chapter becomes: the setup, a solution, a folded cell or a plain one (a
+    solution's Markdown so far before it, a figure's caption after it)."""
+    code = strip_directives(cell.source)
+    if is_setup(cell):
+        code = without_glue_shim(code)
+        return [form_cell(SETUP_TITLE, code)] if code.strip() else []
+    if "raises-exception" in tags(cell):
+        code = wrap_raises(code)
+    if markdown.in_solution:
+        out = markdown_cells(markdown.close_solution_part() or "") + [form_cell(None, wrap_solution(code))]
+    elif {"hide-input", "remove-input"} & set(tags(cell)):
+        out = [form_cell(folded_title(cell), code)]
+    else:
+        out = [nbformat.v4.new_code_cell(code)]
+    figure = cell.metadata.get("mystnb", {}).get("figure", {})
+    if figure.get("caption"):
+        out += markdown_cells(blockquote("Figure", markdown.inline(figure["caption"])))
+    return out
+
+
+def form_cell(title, code):
+    """A Colab form cell: its code folded under its `#@title` line (a title of None: the code has one)."""
+    cell = nbformat.v4.new_code_cell(code if title is None else f"#@title {title}\n{code}")
+    cell.metadata["cellView"] = "form"
+    return cell
 
 
 MEASURED_SLOT = "@@measured-value@@"  # never written in a chapter

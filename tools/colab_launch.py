@@ -5,11 +5,7 @@ MyST for the website. Readers should get colab/NN_name.ipynb instead (written by
 after the theme has built its buttons (priority 501) and replaces that one URL with
 colab_links.colab_url, the same function that writes the README's list of Colab links.
 """
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import colab_links  # noqa: E402
+import colab_links
 
 
 def point_colab_at_rendition(app, pagename, templatename, context, doctree):

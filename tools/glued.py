@@ -12,32 +12,17 @@ must be declared measured, or glued with `noise=`, the size of its rounding nois
 and a test checks against every precision the prose shows it at (`stable_under_noise`).
 """
 import ast
-import json
 import os
 import re
 from dataclasses import dataclass
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from chapter import cell_source, glue_calls, read_notebook, strip_directives
 
 
-def read_cells(path):
-    """The code cells of a notebook as (index, source, tags)."""
-    with open(path, encoding="utf-8") as f:
-        nb = json.load(f)
-    cells = []
-    for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cells.append((index, source, cell.get("metadata", {}).get("tags", [])))
-    return cells
-
-
-def body(source):
-    """A code cell without its leading `#|` directive lines."""
-    lines = source.split("\n")
-    while lines and lines[0].startswith("#|"):
-        lines.pop(0)
-    return "\n".join(lines)
+def code_bodies(path):
+    """(index in the notebook, code without directive lines) of every code cell of the notebook at path."""
+    cells = read_notebook(path)["cells"]
+    return [(i, strip_directives(cell_source(c))) for i, c in enumerate(cells) if c["cell_type"] == "code"]
 
 
 @dataclass
@@ -63,17 +48,11 @@ def key_of(node):
     raise ValueError(f"a glue key must be a string or an f-string, not {ast.unparse(node)}")
 
 
-def glue_calls(tree):
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "glue":
-            yield node
-
-
 def glued(path):
     """Every glue(...) call of the chapter at path, in order, as Glued."""
     found = []
-    for index, source, _ in read_cells(path):
-        for call in glue_calls(ast.parse(body(source))):
+    for index, code in code_bodies(path):
+        for call in glue_calls(ast.parse(code)):
             if len(call.args) < 2:
                 continue  # the glue stand-in's own call, glue(name, value) inside its definition
             key, pattern = key_of(call.args[0])
@@ -172,7 +151,7 @@ def numpy_names(tree):
 
 def chapter_tree(path):
     """The chapter's code, every code cell in order (the setup cell too), as one module."""
-    return ast.parse("\n".join(body(source) for _, source, _ in read_cells(path)))
+    return ast.parse("\n".join(code for _, code in code_bodies(path)))
 
 
 def from_numpy(path):
@@ -213,9 +192,8 @@ def prose_formats(path, key):
     for other in sorted(os.listdir(os.path.dirname(path))):
         if not other.endswith(".ipynb"):
             continue
-        with open(os.path.join(os.path.dirname(path), other), encoding="utf-8") as f:
-            nb = json.load(f)
-        text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        nb = read_notebook(os.path.join(os.path.dirname(path), other))
+        text = "".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
         for content in re.findall(r"\{glue(?::text|:md)?\}`([^`]+)`", text):
             name, spec = content.rsplit(":", 1) if ":" in content.split("::")[-1] else (content, "")
             if name == f"{own}::{key}" or (other == own and name == key):

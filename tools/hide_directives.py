@@ -6,19 +6,14 @@ book shows loses its leading `#| ` lines. The notebooks themselves keep them.
 """
 from docutils import nodes
 
-
-def strip_directive_lines(text):
-    lines = text.split("\n")
-    while lines and lines[0].startswith("#| "):
-        lines.pop(0)
-    return "\n".join(lines)
+from chapter import strip_directives
 
 
 def hide(app, doctree):
     for block in doctree.findall(nodes.literal_block):
         text = block.astext()
         if text.startswith("#| "):
-            stripped = strip_directive_lines(text)
+            stripped = strip_directives(text)
             block.rawsource = stripped
             block.children = [nodes.Text(stripped)]
 

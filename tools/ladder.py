@@ -18,12 +18,11 @@ Usage:
 A broken rule (an unknown rung, a marker without its end, a rung whose numbers its chapter does not glue)
 stops it with one sentence naming the notebook, exit 2.
 """
-import glob
 import os
 import re
 import sys
 
-from tangle import ROOT, cell_source, notebook_text, read_notebook, set_cell_source
+from chapter import ROOT, cell_source, chapter_notebooks, notebook_text, read_notebook, set_cell_source
 
 RUNGS = [  # (key, model, chapter label or "", the notebook that trains it and glues its numbers)
     ("uniform", "uniform guessing", "", "02_bigram.ipynb"),
@@ -113,7 +112,7 @@ def rewrite(text, notebook):
 
 def ladder(root=ROOT, write=False):
     """Rewrite every ladder table; return the notebooks that were (or, without write, would be) changed."""
-    notebooks = [(p, read_notebook(p)) for p in sorted(glob.glob(os.path.join(root, "book", "*.ipynb")))]
+    notebooks = [(p, read_notebook(p)) for p in (os.path.join(root, c) for c in chapter_notebooks(root))]
     check_rules(notebooks)
     changed = []
     for path, nb in notebooks:

@@ -17,14 +17,11 @@ import json
 import os
 import re
 import shutil
-import sys
 
 from sphinx.util import logging
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
-import pyodide_fetch  # noqa: E402
+import pyodide_fetch
+from chapter import ROOT, cell_source, code_cells, is_glue_cell, read_notebook, strip_directives, tags
 
 logger = logging.getLogger(__name__)
 NEEDS = {"numpy": re.compile(r"^\s*(import|from)\s+numpy\b|\bnp\.", re.M),
@@ -33,21 +30,13 @@ NEEDS = {"numpy": re.compile(r"^\s*(import|from)\s+numpy\b|\bnp\.", re.M),
 
 def live_cells(path):
     """The code cells a chapter page shows, in order (cells tagged remove-cell are not on the page)."""
-    with open(path, encoding="utf-8") as f:
-        nb = json.load(f)
-    cells, in_setup = [], True
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        tags = cell.get("metadata", {}).get("tags", [])
-        text = "".join(cell["source"])
-        if "remove-cell" in tags:
+    cells = []
+    for cell in code_cells(read_notebook(path)):
+        if is_glue_cell(cell):
             continue  # glue calls only: the prose already shows their numbers
-        # the setup is the first code cell, and the hidden recap cells right after it (older chapters)
-        in_setup = not cells or (in_setup and "hide-input" in tags and text.startswith(("#| recap", "#| setup")))
-        source = "\n".join(line for line in text.split("\n") if not line.startswith("#|")).strip("\n")
-        cells.append({"source": source, "setup": in_setup, "raises": "raises-exception" in tags,
-                      "input": not ({"remove-input", "hide-input"} & set(tags)),
+        source = strip_directives(cell_source(cell))
+        cells.append({"source": source, "setup": not cells, "raises": "raises-exception" in tags(cell),
+                      "input": not ({"remove-input", "hide-input"} & set(tags(cell))),
                       "needs": [name for name, pattern in NEEDS.items() if pattern.search(source)]})
     return cells
 

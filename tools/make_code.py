@@ -5,24 +5,21 @@ written); then tangle, the ladder and the README's Colab links write theirs; the
 if the last build ran every chapter as it is now (it pastes that build's numbers), and otherwise left as it is,
 with one sentence saying so (`make book`, then `make colab`).
 """
-import glob
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import colab  # noqa: E402
-import colab_links  # noqa: E402
-import ladder  # noqa: E402
-import tangle  # noqa: E402
-
-ROOT = tangle.ROOT
+import colab
+import colab_links
+import ladder
+import tangle
+from chapter import ROOT, chapter_notebooks, read_notebook
 
 
 def main():
     try:
         tangle.plan(ROOT)
-        notebooks = sorted(glob.glob(os.path.join(ROOT, "book", "*.ipynb")))
-        ladder.check_rules([(path, tangle.read_notebook(path)) for path in notebooks])
+        paths = [os.path.join(ROOT, chapter) for chapter in chapter_notebooks(ROOT)]
+        ladder.check_rules([(path, read_notebook(path)) for path in paths])
         colab_links.markdown_list(ROOT)
     except (tangle.TangleError, ladder.LadderError) as e:
         print(f"make code: {str(e).rstrip('.')}; nothing was written.", file=sys.stderr)

@@ -1,8 +1,8 @@
 """reading_time.py: a tiny Sphinx extension that estimates how long each chapter takes, and indexes its exercises.
 
 The book types no number by hand, so the "how to use this book" page gets its time estimates from here:
-for every notebook in _toc.yml it counts the words of the prose, the lines of code a reader sees (recap
-cells and setup cells, which the book hides, and glue cells, which it removes, do not count) and the
+for every notebook in _toc.yml it counts the words of the prose, the lines of code a reader sees (the setup
+cell, which the book hides, and glue cells, which it removes, do not count; a recap cell is shown) and the
 exercises, and turns them into minutes. It also reads each exercise's label and title, so the page's
 exercise index and its checkpoints are generated too, never kept by hand. The results are MyST substitutions:
 {{ read_01_tokenizing }}, {{ exercises_01_tokenizing }}, {{ read_total }}, {{ exercises_total }},
@@ -10,43 +10,28 @@ exercise index and its checkpoints are generated too, never kept by hand. The re
 (one line per part of _toc.yml: the exercises to pass before moving on, and how long they take). They change
 by themselves when a chapter grows.
 """
-import json
 import os
 import re
-import sys
 
 import yaml
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from toc import chapter_notebooks
+from chapter import (EXERCISE, ROOT, cell_source, chapter_notebooks, exercises_of, is_glue_cell, is_setup,
+                     read_notebook, strip_directives)
 
 WORDS_PER_MINUTE = 200      # an average pace for technical prose
 CODE_LINES_PER_MINUTE = 10  # reading a line of code, running the cell and looking at what it prints
 MINUTES_PER_EXERCISE = 10   # predict, run, think: the exercises are small
-EXERCISE = re.compile(r"^(?:`{3,}|:{3,})\{exercise(?:-start)?\}[ \t]*(.*)\n(?::[\w-]+:.*\n)*?:label:[ \t]*(\S+)",
-                      re.M)  # an exercise's title (group 1) and its label (group 2)
-
-
-def exercises_of(path):
-    """[(label, title)] of the exercises of one notebook, in reading order."""
-    found = []
-    for cell in json.load(open(path, encoding="utf-8"))["cells"]:
-        if cell["cell_type"] == "markdown":
-            found += [(m.group(2), m.group(1).strip()) for m in EXERCISE.finditer("".join(cell["source"]))]
-    return found
-
-
 def measure(path):
-    """(words of prose, lines of visible code, number of exercises) of one notebook."""
+    """(words of prose, lines of code a reader sees, number of exercises) of one notebook: the setup cell is
+    hidden and glue cells are removed; a recap cell is shown, so it counts (chapter 11's whole program)."""
     words = code = exercises = 0
-    for cell in json.load(open(path, encoding="utf-8"))["cells"]:
-        text = "".join(cell["source"])
+    for cell in read_notebook(path)["cells"]:
+        text = cell_source(cell)
         if cell["cell_type"] == "markdown":
             words += len(text.split())
             exercises += sum(1 for _ in EXERCISE.finditer(text))
-        elif cell["cell_type"] == "code" and not text.startswith(("#| recap", "#| setup")) \
-                and "remove-cell" not in cell["metadata"].get("tags", []):
-            code += sum(1 for line in text.splitlines() if line.strip() and not line.startswith("#|"))
+        elif cell["cell_type"] == "code" and not is_setup(cell) and not is_glue_cell(cell):
+            code += sum(1 for line in strip_directives(text).splitlines() if line.strip())
     return words, code, exercises
 
 
@@ -129,5 +114,5 @@ def setup(app):
 
 
 if __name__ == "__main__":  # print the table: python tools/reading_time.py
-    for key, value in estimates(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))).items():
+    for key, value in estimates(ROOT).items():
         print(f"{key:32s} {value}" if "\n" not in value else f"{key}:\n{value}")
