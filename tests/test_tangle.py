@@ -11,8 +11,8 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import tangle  # noqa: E402
+import chapter
+import tangle
 
 VENV = os.path.join(ROOT, ".venv")
 
@@ -37,7 +37,7 @@ def edit_notebook(root, notebook, change):
     path = os.path.join(root, "book", notebook)
     nb = json.load(open(path, encoding="utf-8"))
     change(nb["cells"])
-    open(path, "w", encoding="utf-8").write(tangle.notebook_text(nb))
+    open(path, "w", encoding="utf-8").write(chapter.notebook_text(nb))
 
 
 def code_cell(source, tags=()):
@@ -168,7 +168,7 @@ def test_a_setup_cell_brings_only_the_statements_its_chapter_uses():
 def test_setup_cells_are_compact_and_scripts_keep_their_comments():
     _, chapters = tangle.load(ROOT)
     for name, cells in chapters:
-        setup = tangle.cell_source(cells[0].cell).split(tangle.GLUE_SHIM)[-1]
+        setup = chapter.cell_source(cells[0].cell).split(chapter.GLUE_SHIM)[-1].split(chapter.SETUP_NAMER)[-1]
         comments = [line for line in setup.splitlines()
                     if line.lstrip().startswith("#") and not re.fullmatch(r"#\| setup|# \w+: from \S+", line)]
         assert not comments and '"""' not in setup, f"book/{name}'s setup keeps comments or docstrings"
@@ -211,7 +211,7 @@ def test_code_lines_fit_the_text_column():
     rendered pages, this checks the source."""
     _, chapters = tangle.load(ROOT)
     long = [(cell.where, line) for _, cells in chapters for cell in cells
-            for line in tangle.cell_source(cell.cell).split("\n") if len(line) > 100]
+            for line in chapter.cell_source(cell.cell).split("\n") if len(line) > 100]
     assert not long, f"{len(long)} code lines longer than 100 characters, first: {long[:3]}"
 
 
@@ -219,14 +219,14 @@ def test_what_the_prose_says_a_setup_brings_is_in_it():
     """A paragraph that tells the reader what the hidden setup cell brings in names code, and chapters, that are
     really there."""
     notebooks, chapters = tangle.load(ROOT)
-    label_of = {os.path.basename(path): re.search(r"\((ch-[\w-]+)\)=", tangle.cell_source(nb["cells"][0])).group(1)
+    label_of = {os.path.basename(path): re.search(r"\((ch-[\w-]+)\)=", chapter.cell_source(nb["cells"][0])).group(1)
                 for path, nb in notebooks}
     checked = 0
     for (path, nb), (name, cells) in zip(notebooks, chapters):
         defined = tangle.names_of(cells[0].body, name)[0]
         sources = {label_of[owner] for owner in re.findall(r"^# \w+: from (\S+)$", cells[0].body, re.M)}
         for cell in nb["cells"]:
-            paragraphs = tangle.cell_source(cell).split("\n\n") if cell["cell_type"] == "markdown" else []
+            paragraphs = chapter.cell_source(cell).split("\n\n") if cell["cell_type"] == "markdown" else []
             for text in [p for p in paragraphs if "setup cell above" in p]:
                 claimed = set(re.findall(r"`(\w+)`", text))
                 assert claimed <= defined, f"book/{name} says its setup brings {sorted(claimed - defined)}"

@@ -26,32 +26,22 @@ import ast
 import builtins
 import glob
 import io
-import json
 import os
 import re
 import symtable
 import sys
+import textwrap
 import tokenize
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DIRECTIVES = ("setup", "block", "recap", "export")
+from chapter import (DIRECTIVES, GLUE_SHIM, ROOT, SETUP_NAMER, calls_glue, cell_source, chapter_notebooks,
+                     is_answer_key, is_glue_only, notebook_text, read_notebook, set_cell_source, setup_filename,
+                     split_directives, tags, without_glue_shim)
+
 BANNER = '''"""{script}.py: generated from book/{notebook} by tools/tangle.py. Do not edit by hand.
 
 Edit the notebook, then run `make code` to regenerate this file.
 """
 '''
-GLUE_SHIM = '''\
-try:
-    from myst_nb import glue as paste  # the book's build pastes glued numbers into the prose
-except ImportError:  # elsewhere (Colab, Jupyter) the numbers are already in the text
-    paste = None
-
-
-def glue(name, value, display=True, measured=False, noise=None):
-    # measured: differs by machine (a timing); noise: numpy's rounding, far below the digits shown
-    if paste:
-        paste(name, value, display)'''
-ANSWER_KEY = "# answer key of the exercise above"
 PROMPTS = {  # what the website's fold says, instead of myst-nb's generic "Show code cell source"
     "setup": ("Show the code from earlier chapters", "Hide the code from earlier chapters"),
     "glue only": ("Show the setup code", "Hide the setup code"),
@@ -67,36 +57,14 @@ class TangleError(Exception):
     """A broken rule: the message is one sentence naming the file."""
 
 
-def read_notebook(path):
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
 
 
-def notebook_text(nb):
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def cell_source(cell):
-    source = cell["source"]
-    return "".join(source) if isinstance(source, list) else source
 
 
-def set_cell_source(cell, text):
-    cell["source"] = text.splitlines(keepends=True)
 
 
-def split_directives(text):
-    """Split a cell into its directive lines ('#| word args') and its body."""
-    lines = text.split("\n")
-    directives = []
-    while lines and lines[0].startswith("#| "):
-        word, *args = lines.pop(0)[3:].split()
-        directives.append((word, args))
-    return directives, "\n".join(lines).strip("\n")
-
-
-def tags(cell):
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def parse(code, where):
@@ -124,18 +92,8 @@ def names_of(code, where):
     return defined, used - defined - KNOWN_NAMES
 
 
-def calls_glue(code):
-    return any(isinstance(node, ast.Call) and getattr(node.func, "id", None) == "glue"
-               for node in ast.walk(ast.parse(code)))
 
 
-def is_glue_only(code):
-    """Every statement is a glue(...) call, or a loop whose body is only glue calls."""
-    def glue_stmt(s):
-        if isinstance(s, ast.Expr):
-            return isinstance(s.value, ast.Call) and getattr(s.value.func, "id", None) == "glue"
-        return isinstance(s, ast.For) and not s.orelse and all(glue_stmt(b) for b in s.body)
-    return all(glue_stmt(s) for s in ast.parse(code).body)
 
 
 class Cell:
@@ -155,7 +113,8 @@ class Cell:
 
 
 def load(root):
-    paths = sorted(glob.glob(os.path.join(root, "book", "*.ipynb")))
+    """[(path, notebook)] and [(notebook name, its code cells as Cell)] for the chapters of _toc.yml."""
+    paths = [os.path.join(root, chapter) for chapter in chapter_notebooks(root)]
     notebooks = [(path, read_notebook(path)) for path in paths]
     chapters = []
     for path, nb in notebooks:
@@ -363,37 +322,85 @@ def plan(root=ROOT):
     notebooks, chapters = load(root)
     blocks = collect_blocks(chapters)
     used_by = {b: [] for b in blocks}
-    scripts = {}
-
     for rank, (name, cells) in enumerate(chapters):
         check_cells(name, cells)
-        for cell in cells:
-            for block in cell.args("recap"):
-                if block not in blocks:
-                    raise TangleError(f"{cell.where} recaps block '{block}', which no notebook defines")
-                used_by[block].append(name)
-            if cell.has("recap"):
-                write_body(cell, merge_imports(block_text(cell.args("recap"), blocks)))
-        setup = cells[0]
-        needed, defined = cells_need(cells[1:])
-        selection = select(needed, rank, blocks, defined)
-        for block in selection:
+        write_recaps(name, cells, blocks, used_by)
+        write_setup(name, rank, cells, blocks, used_by)
+        label_folds(cells)
+    scripts = script_texts(root, chapters, blocks, used_by)
+    unused = [b for b in blocks if not used_by[b]]
+    if unused:
+        raise TangleError(f"block '{unused[0]}' of book/{blocks[unused[0]]['owner']} is used by no setup cell, "
+                          "recap or script: drop its '#| block' line")
+    files = {path: notebook_text(nb) for path, nb in notebooks}
+    for path in sorted(set(scripts) | set(glob.glob(os.path.join(root, "code", "*.py")))):
+        files[path] = scripts.get(path)
+    contributing = os.path.join(root, "CONTRIBUTING.md")
+    files[contributing] = with_inventory(contributing, blocks, used_by)
+    return files, blocks, used_by
+
+
+def write_recaps(name, cells, blocks, used_by):
+    """A `#| recap NAME ...` cell shows those blocks whole (chapter 11's program)."""
+    for cell in cells:
+        for block in cell.args("recap"):
+            if block not in blocks:
+                raise TangleError(f"{cell.where} recaps block '{block}', which no notebook defines")
             used_by[block].append(name)
-        glues = any(calls_glue(c.body) for c in cells[1:])
-        shim = [GLUE_SHIM] if glues else []
-        write_body(setup, merge_imports("\n\n".join(shim + [selection_text(selection, blocks, compact=True)])))
-        set_prompts(setup.cell, "setup" if selection else "glue only")
-        for cell in cells[1:]:
-            if cell.body.startswith(ANSWER_KEY) and "hide-input" in tags(cell.cell):
-                set_prompts(cell.cell, "answer key")
+        if cell.has("recap"):
+            write_body(cell, merge_imports(block_text(cell.args("recap"), blocks)))
+
+
+def write_setup(name, rank, cells, blocks, used_by):
+    """The setup cell: the glue stand-in (if the chapter glues), then what the chapter uses of earlier blocks."""
+    needed, defined = cells_need(cells[1:])
+    selection = select(needed, rank, blocks, defined)
+    for block in selection:
+        used_by[block].append(name)
+    shim = [GLUE_SHIM] if any(calls_glue(c.body) for c in cells[1:]) else []
+    code = [selection_text(selection, blocks, compact=True)]
+    defined = {setup_filename(blocks[b]["owner"], b): sorted(n for i in picks if blocks[b]["units"][i]["kind"] == "def"
+                                                           for n in blocks[b]["units"][i]["defines"])
+               for b, picks in selection.items()}
+    defined = {filename: names for filename, names in defined.items() if names}
+    if defined:
+        code = [SETUP_NAMER] + code + [naming_call(defined)]
+    write_body(cells[0], merge_imports("\n\n".join(shim + code)))
+
+
+def naming_call(defined):
+    """name_setup_code(globals(), {filename: [names], ...}), in lines of at most 100 characters."""
+    rows = []
+    for filename, names in defined.items():
+        row = f"    {filename!r}: {names!r},"
+        if len(row) > 100:
+            lines = textwrap.wrap(", ".join(map(repr, names)), 92)
+            row = f"    {filename!r}: [\n" + "".join(f"        {line}\n" for line in lines) + "    ],"
+        rows.append(row)
+    return "name_setup_code(globals(), {\n" + "\n".join(rows) + "\n})"
+
+
+def label_folds(cells):
+    """What the website's folds say: the setup's, and each answer key's."""
+    setup = cells[0]
+    set_prompts(setup.cell, "setup" if without_glue_shim(setup.body) else "glue only")
+    for cell in cells[1:]:
+        if is_answer_key(cell.cell):
+            set_prompts(cell.cell, "answer key")
+
+
+def script_texts(root, chapters, blocks, used_by):
+    """{path of code/SCRIPT.py: its text}: a chapter's `#| export SCRIPT` cells after the whole blocks of
+    earlier chapters they use."""
+    scripts = {}
+    for rank, (name, cells) in enumerate(chapters):
         for cell in cells:
             for script in cell.args("export"):
                 if scripts.setdefault(script, (name, rank, []))[0] != name:
                     raise TangleError(f"code/{script}.py gets cells from both book/{scripts[script][0]} "
                                       f"and book/{name}")
                 scripts[script][2].append(cell)
-
-    expected = {}
+    texts = {}
     for script, (name, rank, cells) in scripts.items():
         needed, defined = cells_need(cells)
         selection = select(needed, rank, blocks, defined, whole=True)
@@ -410,19 +417,8 @@ def plan(root=ROOT):
         text = BANNER.format(script=script, notebook=name) + "\n" + text + "\n"
         if "\ndef main(" in text:
             text += '\n\nif __name__ == "__main__":\n    main()\n'
-        expected[os.path.join(root, "code", script + ".py")] = text
-
-    unused = [b for b in blocks if not used_by[b]]
-    if unused:
-        raise TangleError(f"block '{unused[0]}' of book/{blocks[unused[0]]['owner']} is used by no setup cell, "
-                          "recap or script: drop its '#| block' line")
-
-    files = {path: notebook_text(nb) for path, nb in notebooks}
-    for path in sorted(set(expected) | set(glob.glob(os.path.join(root, "code", "*.py")))):
-        files[path] = expected.get(path)
-    contributing = os.path.join(root, "CONTRIBUTING.md")
-    files[contributing] = with_inventory(contributing, blocks, used_by)
-    return files, blocks, used_by
+        texts[os.path.join(root, "code", script + ".py")] = text
+    return texts
 
 
 def tangle(root=ROOT, write=False):
