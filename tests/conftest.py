@@ -191,6 +191,21 @@ class Chromium:
         pytest.fail(f"Chromium's tab crashed twice on {url}")
 
 
+# --- Node.js -------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def node():
+    """The node executable, which checks the syntax of the site's scripts. Without it the test skips, except
+    where CI is set: CI installs npm, and node with it, so there a missing node is a failure."""
+    path = shutil.which("node")
+    if path:
+        return path
+    reason = "node is not installed (Debian: apt-get install nodejs), so the site's scripts cannot be checked"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, but {reason}.")
+    pytest.skip(reason)
+
+
 # --- a chapter notebook as a Colab reader runs it ------------------------------------------------------------
 
 ALONE_CHECK = '''\

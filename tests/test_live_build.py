@@ -1,5 +1,7 @@
 """The build side of live mode, without a browser: what tools/live.py tells the page about a chapter's cells,
-and how tools/pyodide_fetch.py checks the pinned Pyodide core before it goes into the site."""
+how tools/pyodide_fetch.py checks the pinned Pyodide core before it goes into the site, and that every script
+under book/_static/ parses (node --check)."""
+import glob
 import io
 import json
 import os
@@ -66,6 +68,15 @@ def test_every_setup_runs_in_the_core_runtime(names):
         script = SETUP_WITH_STUBS.format(static=static, names=names, sources=[c["source"] for c in setup])
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, f"{notebook}: its setup does not run live:\n{result.stderr[-2000:]}"
+
+
+def test_every_script_parses(node):
+    """`node --check` on every script of the site: a syntax error in one would show only in a reader's console."""
+    scripts = sorted(glob.glob(os.path.join(ROOT, "book", "_static", "**", "*.js"), recursive=True))
+    assert any(path.endswith("playground.js") for path in scripts), scripts
+    for path in scripts:
+        result = subprocess.run([node, "--check", path], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{os.path.relpath(path, ROOT)} does not parse:\n{result.stderr[-2000:]}"
 
 
 def fake_tarball(files):

@@ -362,37 +362,49 @@
         this.element.classList.remove("live-running");
         if (this.runButton) this.runButton.textContent = "Run";
       }
-      const took = seconds(answer.ms);
       this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
       this.text.hidden = !this.text.textContent;
-      for (const png of answer.figures || []) {
+      this.showFigures(answer.figures || []);
+      if (answer.status === "ok") return this.ran(seconds(answer.ms));
+      if (answer.status.startsWith("needs:")) return this.needsPackage(answer.status.slice(6), python);
+      return this.raised(seconds(answer.ms));
+    }
+
+    showFigures(pngs) {
+      for (const png of pngs) {
         const url = URL.createObjectURL(new Blob([png], {type: "image/png"}));
         this.notes.append(el("img", {class: "live-figure", src: url, alt: "figure drawn live by matplotlib"}));
       }
-      if (answer.status === "ok") {
-        this.state = "ok";
-        this.setLabel(`ran in ${took}`);
-        if (this.built && !this.hiddenSetup) this.built.hidden = true;
-        return true;
+    }
+
+    ran(took) {
+      this.state = "ok";
+      this.setLabel(`ran in ${took}`);
+      if (this.built && !this.hiddenSetup) this.built.hidden = true;
+      return true;
+    }
+
+    // The cell imports a package the core runtime lacks: the build's output stays, and the reader may load it.
+    needsPackage(name, python) {
+      this.state = "needs";
+      this.needs = name;
+      this.setLabel(`needs ${name}`);
+      if (this.built) this.built.hidden = false;
+      if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
+      const message = `This cell needs ${name}, which the live runtime does not include: ` +
+        (this.built ? "what it shows below is the build's output. " : "it stopped there. ");
+      const p = el("p", {class: "live-note live-needs"}, message);
+      if (python.config && python.config.packages) {
+        p.append(el("button", {class: "live-load", type: "button", onclick: () => this.loadAndRun(name)},
+                    `Load ${name} from the Pyodide CDN (needs the internet) and run again`));
       }
-      if (answer.status.startsWith("needs:")) {
-        const name = answer.status.slice(6);
-        this.state = "needs";
-        this.needs = name;
-        this.setLabel(`needs ${name}`);
-        if (this.built) this.built.hidden = false;
-        if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
-        const message = `This cell needs ${name}, which the live runtime does not include: ` +
-          (this.built ? "what it shows below is the build's output. " : "it stopped there. ");
-        const p = el("p", {class: "live-note live-needs"}, message);
-        if (python.config && python.config.packages) {
-          p.append(el("button", {class: "live-load", type: "button", onclick: () => this.loadAndRun(name)},
-                      `Load ${name} from the Pyodide CDN (needs the internet) and run again`));
-        }
-        this.output.hidden = false;
-        this.notes.append(p);
-        return true;
-      }
+      this.output.hidden = false;
+      this.notes.append(p);
+      return true;
+    }
+
+    // An exception: what follows may run only if the cell raises on purpose.
+    raised(took) {
       this.state = "error";
       this.setLabel(this.spec.raises ? `raised, as it should (${took})` : `error (${took})`);
       if (this.built && !this.hiddenSetup) this.built.hidden = true;
