@@ -21,7 +21,7 @@ import shutil
 from sphinx.util import logging
 
 import pyodide_fetch
-from chapter import ROOT, cell_source, code_cells, is_glue_cell, read_notebook, strip_directives, tags
+from chapter import ROOT, cell_source, code_cells, is_glue_cell, is_setup, read_notebook, strip_directives, tags
 
 logger = logging.getLogger(__name__)
 NEEDS = {"numpy": re.compile(r"^\s*(import|from)\s+numpy\b|\bnp\.", re.M),
@@ -35,7 +35,7 @@ def live_cells(path):
         if is_glue_cell(cell):
             continue  # glue calls only: the prose already shows their numbers
         source = strip_directives(cell_source(cell))
-        cells.append({"source": source, "setup": not cells, "raises": "raises-exception" in tags(cell),
+        cells.append({"source": source, "setup": is_setup(cell), "raises": "raises-exception" in tags(cell),
                       "input": not ({"remove-input", "hide-input"} & set(tags(cell))),
                       "needs": [name for name, pattern in NEEDS.items() if pattern.search(source)]})
     return cells
