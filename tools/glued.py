@@ -3,13 +3,14 @@
 A chapter pastes numbers into its prose with myst-nb's `{glue:text}` roles; the values come from glue cells,
 cells of `glue(...)` calls alone (tangle enforces that). Each glued number is one of two kinds:
 
-- exact: the same on every machine (counts, and everything computed in plain Python floats from a seed);
+- exact: the same on every machine, as shown: counts, everything computed in plain Python floats from a seed,
+  and a numpy float glued with `noise=`, a bound on its rounding noise that the chapter states and that no
+  format the prose shows it at can see (a test checks it: `stable_under_noise`);
 - measured: it depends on the machine (timings, and rounding-level results of numpy, whose BLAS kernel
   differs from CPU to CPU). It is declared where it is glued: `glue("race_py_ms", race_py_ms, measured=True)`.
 
-Values computed with numpy are found by reading the chapter's code (`numpy_names`): a float glued from them
-must be declared measured, or glued with `noise=`, the size of its rounding noise, which the chapter states
-and a test checks against every precision the prose shows it at (`stable_under_noise`).
+Values computed with numpy are found by reading the chapter's code (`numpy_names`): each glued one must be an
+int or text without a fraction, declared measured, or glued as a float with `noise=`.
 """
 import ast
 import os
@@ -53,8 +54,6 @@ def glued(path):
     found = []
     for index, code in code_bodies(path):
         for call in glue_calls(ast.parse(code)):
-            if len(call.args) < 2:
-                continue  # the glue stand-in's own call, glue(name, value) inside its definition
             key, pattern = key_of(call.args[0])
             options = {k.arg: k.value for k in call.keywords}
             measured = options.get("measured")
@@ -217,7 +216,7 @@ def undeclared(path, values):
             if g.noise is None:
                 problems.append(f"{where} as exact: declare it measured=True, or glue the float with noise=")
                 continue
-            noise = eval(g.noise, {"__builtins__": {}}, noises)  # a number, or arithmetic on the chapter's constants
+            noise = eval(g.noise, {"__builtins__": {}}, noises)  # a number, or arithmetic on constants
             if not isinstance(value, float) or not isinstance(noise, (int, float)):
                 problems.append(f"{where} with noise={g.noise}: glue a float, and a noise that is a number")
                 continue
