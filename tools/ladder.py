@@ -1,7 +1,7 @@
 """The ladder: the one table of results that grows from chapter 2 to chapter 7, written from one list.
 
-Every model the book trains is a rung. The chapter that trains it glues five numbers for it,
-ladder_<rung>_params, _val_loss, _ppl, _ms and _steps, and a chapter shows the ladder so far in a Markdown
+Every model the book trains is a rung. The chapter that trains it glues four numbers for it,
+ladder_<rung>_params, _val_loss, _ppl and _steps, and a chapter shows the ladder so far in a Markdown
 cell, between two markers:
 
     <!-- ladder: up to attention; written by tools/ladder.py -->
@@ -37,9 +37,8 @@ COLUMNS = [  # (header, glue key suffix)
     ("parameters", "params"),
     ("val loss (nats)", "val_loss"),
     ("perplexity", "ppl"),
-    ("ms / step", "ms"),
     ("steps", "steps"),
-]
+]  # no time per step: each chapter measures its own, at another moment of the build, so they do not compare
 START = re.compile(r"<!-- ladder: up to (\w+); written by tools/ladder.py -->\n")
 END = "<!-- ladder: end -->"
 
