@@ -237,6 +237,17 @@ def glued_reprs(site, page):
     return {"".join(v["data"]["text/plain"]).strip() for v in values if "text/plain" in v["data"]}
 
 
+def machinery(driver):
+    """MACHINERY's reading of the page, once its folds are there: once, under load in CI, the first chapter's page
+    was read with no fold at all, though its HTML has them (it passed when run again)."""
+    deadline = time.monotonic() + 10
+    found = driver.execute_script(MACHINERY)
+    while not found["folds"] and time.monotonic() < deadline:
+        time.sleep(0.25)
+        found = driver.execute_script(MACHINERY)
+    return found
+
+
 @pytest.mark.browser
 def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
     """At a 1400-pixel-wide window: no `#|` directive, no glue echo box, no code cell scrolling sideways; the
@@ -245,7 +256,7 @@ def test_chapter_pages_show_the_idea_not_the_machinery(browser, site, server):
     problems = []
     for path in chapter_notebooks():
         page = os.path.splitext(path)[0] + ".html"
-        f = browser.visit(server + page, lambda driver: driver.execute_script(MACHINERY))
+        f = browser.visit(server + page, machinery)
         if f["directives"]:
             problems.append(f"{page}: tangle directives shown: {f['directives'][:3]}")
         echoes = [o for o in f["outputs"] if o in glued_reprs(site, page) and o.startswith("'")]
