@@ -291,3 +291,10 @@ def test_a_crashed_tab_gets_one_more_try_in_a_new_browser(browser, server):
         browser.visit("chrome://crash", lambda driver: None)
     browser.crashes.clear()  # the crashes were on purpose: no warning
 
+
+
+def test_the_root_redirect_links_the_icon(site):
+    """The root index.html is Jupyter Book's one-line redirect; without an icon link a browser asks for
+    /favicon.ico, which the site lacks (a console error). tools/root_page.py adds the link."""
+    text = open(os.path.join(site, "index.html"), encoding="utf-8").read()
+    assert 'http-equiv="Refresh"' in text and '<link rel="icon" href="_static/favicon.png" />' in text, text
