@@ -75,6 +75,16 @@ def names_read(node):
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def free_names(node):
+    """The names a function or class reads that it does not bind itself (its globals, roughly)."""
+    bound = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+    bound |= {a.arg for n in ast.walk(node) if isinstance(n, ast.arguments)
+              for a in n.posonlyargs + n.args + n.kwonlyargs + [n.vararg, n.kwarg] if a}
+    bound |= {n.name for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+              and n is not node}
+    return names_read(node) - bound
+
+
 def root_name(node):
     """x for x, x.a, x[i], x.a[i].b."""
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
@@ -115,6 +125,8 @@ def numpy_names(tree):
     Names inside functions stay inside them. Followed to a fixed point; errs on the side of numpy."""
     tainted = set()
     statements = list(module_statements(tree))
+    modules = {(a.asname or a.name).split(".")[0] for n in statements if isinstance(n, (ast.Import, ast.ImportFrom))
+               for a in n.names}
     while True:
         new = set()
         for node in statements:
@@ -123,7 +135,7 @@ def numpy_names(tree):
             elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "numpy":
                 new |= {a.asname or a.name for a in node.names}
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if names_read(node) & tainted:
+                if free_names(node) & tainted:
                     new.add(node.name)
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 if node.value is not None and names_read(node.value) & tainted:
@@ -137,8 +149,8 @@ def numpy_names(tree):
             if isinstance(node, (ast.Expr, ast.Assign, ast.AugAssign)):  # lst.append(x), d.update(...): lst, d
                 for call in ast.walk(node):
                     if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                            and names_read(call) & tainted):
-                        new.add(root_name(call.func.value))
+                            and names_read(call) & tainted and root_name(call.func.value) not in modules):
+                        new.add(root_name(call.func.value))  # (random.shuffle(x) changes x, not random)
             for comp in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else []:
                 if isinstance(comp, ast.comprehension) and names_read(comp.iter) & tainted:
                     new |= targets(comp)  # (a comprehension's own names; harmless where they are not global)
