@@ -56,11 +56,18 @@ return {
 
 WAIT_FOR_MATHJAX = """
 const done = arguments[arguments.length - 1];
-if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-  MathJax.startup.promise.then(() => done('ok'), e => done('error: ' + e));
-} else {
-  done(document.querySelector('.math') ? 'MathJax did not load' : 'no math');
-}
+const start = Date.now();
+(function wait() {  // MathJax's script loads async: under load it may start after the page's load event
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(() => done('ok'), e => done('error: ' + e));
+  } else if (!document.querySelector('.math')) {
+    done('no math');
+  } else if (Date.now() - start > 15000) {
+    done('MathJax did not load');
+  } else {
+    setTimeout(wait, 100);
+  }
+})();
 """
 
 
