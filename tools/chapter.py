@@ -144,10 +144,6 @@ def is_setup(cell):
     return cell["cell_type"] == "code" and first_directive(cell) == "setup"
 
 
-def is_recap(cell):
-    return cell["cell_type"] == "code" and first_directive(cell) == "recap"
-
-
 def glue_calls(tree):
     """Every glue(...) call in a parsed piece of code."""
     for node in ast.walk(tree):

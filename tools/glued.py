@@ -195,16 +195,21 @@ def looks_exact(value):
     return isinstance(value, str) and not re.search(r"\d[.]\d|\d%|\de-?\d", value)
 
 
-def prose_formats(path, key):
-    """Every format spec the book's prose shows the chapter's key at: the chapter's own {glue:text}`key:spec`,
-    and other chapters' {glue:text}`NN_name.ipynb::key:spec` ('' where there is none)."""
-    own = os.path.basename(path)
+def book_prose(folder):
+    """{notebook name: the Markdown of its cells} for every notebook in the folder."""
+    prose = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".ipynb"):
+            nb = read_notebook(os.path.join(folder, name))
+            prose[name] = "".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return prose
+
+
+def prose_formats(prose, own, key):
+    """Every format spec the book's prose ({notebook: Markdown}) shows the key of notebook `own` at: its own
+    {glue:text}`key:spec`, and other chapters' {glue:text}`NN_name.ipynb::key:spec` ('' where there is none)."""
     specs = []
-    for other in sorted(os.listdir(os.path.dirname(path))):
-        if not other.endswith(".ipynb"):
-            continue
-        nb = read_notebook(os.path.join(os.path.dirname(path), other))
-        text = "".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for other, text in prose.items():
         for content in re.findall(r"\{glue(?::text|:md)?\}`([^`]+)`", text):
             name, spec = content.rsplit(":", 1) if ":" in content.split("::")[-1] else (content, "")
             if name == f"{own}::{key}" or (other == own and name == key):
@@ -218,6 +223,7 @@ def undeclared(path, values):
     a fraction), declared measured, or glued as a float with a noise= that no format of the prose can see."""
     tree = chapter_tree(path)
     noises = constants(tree)
+    prose = book_prose(os.path.dirname(path))
     problems = []
     for g in from_numpy(path):
         for key in [k for k in values if g.matches(k)]:
@@ -232,7 +238,7 @@ def undeclared(path, values):
             if not isinstance(value, float) or not isinstance(noise, (int, float)):
                 problems.append(f"{where} with noise={g.noise}: glue a float, and a noise that is a number")
                 continue
-            for spec in prose_formats(path, key):
+            for spec in prose_formats(prose, os.path.basename(path), key):
                 if not stable_under_noise(value, noise, spec):
                     problems.append(f"{where} and shows it at '{spec}', which a change of {noise:g} can alter")
     return problems
