@@ -104,6 +104,7 @@ class Config:
     n_embd: int = 16
     n_head: int = 4
     block_size: int = 16
+    window: int = 0  # how many positions a token attends to, itself included (0: all earlier ones)
 
 
 def weight_shapes(cfg):
@@ -167,12 +168,14 @@ def merge_heads(x):
     return x.transpose(0, 2, 1, 3).reshape(B, T, H * D)  # (B, H, T, D) -> (B, T, C)
 
 
-def forward(w, cfg, idx):
-    """Logits for every position of a batch of token
-    sequences idx (B, T), and what backward needs."""
+def forward(w, cfg, idx, edit=None):
+    """Logits for every position of a batch of token sequences idx (B, T), and what backward
+    needs. edit(name, out), if given, may replace a block's output (to measure what it is worth)."""
     B, T = idx.shape
     D = cfg.n_embd // cfg.n_head
     causal = np.triu(np.full((T, T), -np.inf), k=1)  # position t may not look at t+1, t+2, ...
+    if cfg.window:  # nor back beyond t - window + 1
+        causal += np.tril(np.full((T, T), -np.inf), k=-cfg.window)
     x_emb = w["wte"][idx] + w["wpe"][:T]  # (B, T, C)
     x, s_emb = rmsnorm_forward(x_emb)
     layers = []
@@ -185,13 +188,15 @@ def forward(w, cfg, idx):
         v = split_heads(xa @ w[L + "attn_wv"].T, cfg.n_head)
         att = softmax_rows(q @ k.transpose(0, 1, 3, 2) / D**0.5 + causal)  # (B, H, T, T)
         heads = merge_heads(att @ v)  # (B, T, C)
-        x1 = x + heads @ w[L + "attn_wo"].T
+        out = heads @ w[L + "attn_wo"].T
+        x1 = x + (edit(L + "attn", out) if edit else out)
         # 2) MLP
         xm, sm = rmsnorm_forward(x1)
         h = xm @ w[L + "mlp_fc1"].T  # (B, T, 4C)
         r = np.maximum(h, 0)
         layers.append((x, xa, sa, q, k, v, att, heads, x1, xm, sm, h, r))
-        x = x1 + r @ w[L + "mlp_fc2"].T
+        out = r @ w[L + "mlp_fc2"].T
+        x = x1 + (edit(L + "mlp", out) if edit else out)
     logits = x @ w["lm_head"].T  # (B, T, V)
     return logits, (x_emb, s_emb, layers, x)
 
@@ -277,9 +282,10 @@ def train_numpy(
     beta2=0.99,
     eps_adam=1e-8,
     log=False,
+    frozen=(),
 ):
     """Adam, as in train, on batch_size documents per step, in order. Updates flat in place;
-    returns the losses."""
+    returns the losses. The weights named in frozen keep their values."""
     m = np.zeros_like(flat)  # first moment
     v = np.zeros_like(flat)  # second moment
     losses = []
@@ -288,6 +294,8 @@ def train_numpy(
         loss, grad = loss_and_grad(
             flat, cfg, *make_batch(docs[start : start + batch_size], uchars, cfg.block_size)
         )
+        for name in frozen:
+            views(grad, cfg)[name][:] = 0  # no gradient, so Adam never moves them
         lr_t = learning_rate * (1 - step / num_steps)
         m[:] = beta1 * m + (1 - beta1) * grad
         v[:] = beta2 * v + (1 - beta2) * grad**2

@@ -242,3 +242,52 @@ def undeclared(path, values):
                 if not stable_under_noise(value, noise, spec):
                     problems.append(f"{where} and shows it at '{spec}', which a change of {noise:g} can alter")
     return problems
+
+
+# --- comparisons of two models carry their interval ---------------------------------------------------------
+
+COMPARISON = re.compile(r"(^|_)(gap|gain|beats|cost|worth)(_|$)")
+INTERVAL = ("_lo", "_hi")
+NOT_TWO_MODELS = {  # keys named like a comparison that compare no two models, and why
+    "train_val_gap": "one model, on its training names and on the validation names",
+    "val_train_gap": "one model, on its training names and on the validation names",
+    "halluc_ll_seen_gap": "one model, on names it trained on and on names it did not",
+    "halluc_karia_beats": "a count of real names that one model scores below an invented one",
+    "bpe_gain_first": "a tokenizer's compression: counted, not estimated",
+    "bpe_gain_last": "a tokenizer's compression: counted, not estimated",
+}
+
+
+def paragraphs(text):
+    return [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def shown_keys(paragraph, notebook):
+    """(notebook, key) of each glued value a paragraph of `notebook` shows with {glue:text}: its own keys, and
+    other chapters' by file name."""
+    shown = set()
+    for content in re.findall(r"\{glue(?::text|:md)?\}`([^`]+)`", paragraph):
+        file, _, rest = content.rpartition("::")
+        shown.add((file or notebook, rest.split(":")[0]))
+    return shown
+
+
+def comparisons_without_interval(own, keys, measured, prose):
+    """One sentence for each glued comparison of two models in notebook `own` (glued keys `keys`) that lacks
+    its interval: a key named like a comparison (COMPARISON), unless measured (a rounding-level difference) or
+    in NOT_TWO_MODELS, has KEY_lo and KEY_hi glued beside it; and a key with an interval is shown with both
+    ends, in one paragraph, somewhere in the book's prose ({notebook: Markdown})."""
+    shown = [shown_keys(p, notebook) for notebook, text in prose.items() for p in paragraphs(text)]
+    problems = []
+    for key in sorted(keys):
+        if key.endswith(INTERVAL + ("_sd", "_se")) or key in NOT_TWO_MODELS or measured(key):
+            continue
+        has_interval = all(key + end in keys for end in INTERVAL)
+        if COMPARISON.search(key) and not has_interval:
+            problems.append(f"{own} glues the comparison {key} without {key}_lo and {key}_hi")
+        if not has_interval:
+            continue
+        mentions = [s for s in shown if (own, key) in s]
+        if mentions and not any({(own, key + end) for end in INTERVAL} <= s for s in mentions):
+            problems.append(f"{own} glues {key} with an interval, but no paragraph shows it with both ends")
+    return problems

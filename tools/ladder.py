@@ -27,6 +27,7 @@ from chapter import ROOT, cell_source, chapter_notebooks, notebook_text, read_no
 RUNGS = [  # (key, model, chapter label or "", the notebook that trains it and glues its numbers)
     ("uniform", "uniform guessing", "", "02_bigram.ipynb"),
     ("bigram", "bigram (counts)", "ch-bigram", "02_bigram.ipynb"),
+    ("trigram", "trigram (counts, an exercise)", "ch-bigram", "02_bigram.ipynb"),
     ("mlp", "MLP, hand-written gradients", "ch-mlp", "03_mlp.ipynb"),
     ("autograd", "MLP, autograd", "ch-autograd", "04_autograd.ipynb"),
     ("attention", "one attention head, SGD", "ch-attention", "05_attention.ipynb"),
