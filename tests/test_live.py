@@ -275,6 +275,56 @@ def check_requests(browser, server):
         f"requests outside the sub-path: {[p for p in server.requested if not p.startswith(PREFIX)][:10]}"
 
 
+def click(driver, i, selector):
+    driver.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector(arguments[1]).click()",
+                          i, selector)
+
+
+def test_package_load_fails_well(browser, server):
+    """With no network, loading matplotlib from the CDN fails in one clear line, the cell is marked failed, and
+    the other cells still run in the same interpreter."""
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    cells = browser.execute_script(CELLS)
+    plot = next(c["index"] for c in cells if c["editable"] and specs[c["index"]]["needs"] == ["matplotlib"])
+    later = next(c["index"] for c in cells[plot + 1:] if c["editable"] and c["built"] and c["built"].strip()
+                 and not specs[c["index"]]["needs"] and not specs[c["index"]]["raises"])
+    mark = len(browser.recorder.urls)
+    click(browser, plot, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-load')", 60,
+             "the cell to offer loading matplotlib")
+    assert cell(browser, plot)["label"] == "needs matplotlib"
+    asked = len(browser.recorder.urls)
+    assert not [url for url in browser.recorder.urls[mark:] if not url.startswith(server.base)], \
+        "something was fetched from outside before the reader asked"
+    click(browser, plot, ".live-load")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-error')", 60,
+             "the failed load to say so")
+    got = browser.execute_script("""
+      const c = document.querySelectorAll('div.cell')[arguments[0]];
+      return {error: c.querySelector('.live-error').textContent, label: c.querySelector('.live-state').textContent,
+              running: c.classList.contains('live-running'), retry: !c.querySelector('.live-load').disabled,
+              status: document.querySelector('.live-status').textContent};""", plot)
+    assert got["error"] == "Could not load numpy and matplotlib: no network, or the Pyodide CDN cannot be reached."
+    assert got["label"] == "failed: could not load matplotlib" and not got["running"] and got["retry"], got
+    assert "\n" not in got["status"] and "Traceback" not in got["status"] and "importlib" not in got["status"], got
+    assert got["status"].startswith(got["error"]), got
+
+    # the interpreter is as it was: a later cell runs, and the cell itself says again what it needs
+    ran = run_cell(browser, later)
+    assert clean(ran["live"]) == clean(ran["built"])
+    click(browser, plot, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-state').textContent"
+                      " === 'needs matplotlib'", 30, "the cell to run again")
+    assert "Traceback" not in browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].textContent", plot)
+    packages = json.load(open(os.path.join(server.site, "_static", "live", "config.json")))["packages"]
+    outside = [url for url in browser.recorder.urls[asked:] if not url.startswith(server.base)]
+    assert outside and all(url.startswith(packages) for url in outside), outside
+    del browser.recorder.urls[asked:]  # what the reader asked for, from the CDN: not the site's
+
+
 def reference_steps():
     return [line for line in open(REFERENCE, encoding="utf-8").read().splitlines() if line.startswith("step ")][:20]
 

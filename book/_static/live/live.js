@@ -122,6 +122,13 @@
     return e;
   }
 
+  // One line of an error, for the status bar: a traceback belongs under its cell, not there. A Python
+  // traceback (PythonError) says what went wrong on its last line.
+  function oneLine(text) {
+    const lines = String(text).split("\n").filter((line) => line.trim());
+    return (lines[0] === "Traceback (most recent call last):" ? lines[lines.length - 1] : lines[0]) || "";
+  }
+
   function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
   }
@@ -219,7 +226,7 @@
         throw e;
       });
       this.setup.catch((e) => {
-        if (!(e instanceof Stopped)) this.say(`Live mode could not start: ${e.message}`, "error");
+        if (!(e instanceof Stopped)) this.say(`Live mode could not start: ${oneLine(e.message)}`, "error");
       });
       return this.setup;
     }
@@ -245,7 +252,7 @@
           }
         }
       } catch (e) {
-        if (!(e instanceof Stopped)) this.say(`Live mode: ${e.message}`, "error");
+        if (!(e instanceof Stopped)) this.say(`Live mode: ${oneLine(e.message)}`, "error");
       } finally {
         this.busy = false;
         this.stopButton.hidden = true;
@@ -329,8 +336,10 @@
     }
 
     note(text, kind = "") {
+      const p = el("p", {class: `live-note ${kind}`}, text);
       this.output.hidden = false;
-      this.notes.append(el("p", {class: `live-note ${kind}`}, text));
+      this.notes.append(p);
+      return p;
     }
 
     setLabel(text) {
@@ -357,6 +366,10 @@
         answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
           target.append(stream === "stderr" ? el("span", {class: "live-stderr"}, text) : text);
         });
+      } catch (e) {
+        if (e instanceof Stopped) throw e;
+        answer = {status: "error", ms: performance.now() - t0}; // the worker failed: the cell did not run
+        target.append(el("span", {class: "live-stderr"}, e.message));
       } finally {
         clearInterval(this.tick);
         this.element.classList.remove("live-running");
@@ -395,7 +408,7 @@
         (this.built ? "what it shows below is the build's output. " : "it stopped there. ");
       const p = el("p", {class: "live-note live-needs"}, message);
       if (python.config && python.config.packages) {
-        p.append(el("button", {class: "live-load", type: "button", onclick: () => this.loadAndRun(name)},
+        p.append(el("button", {class: "live-load", type: "button", onclick: (e) => this.loadAndRun(name, e.target)},
                     `Load ${name} from the Pyodide CDN (needs the internet) and run again`));
       }
       this.output.hidden = false;
@@ -412,13 +425,23 @@
       return this.spec.raises;
     }
 
-    async loadAndRun(name) {
+    // A failed load (no network, say) leaves the interpreter as it was: the cell says so in one line, and the
+    // other cells still run.
+    async loadAndRun(name, button) {
       const python = this.chapter.python;
-      this.note(`Loading ${name}…`);
+      button.disabled = true;
+      this.setLabel(`loading ${name}…`);
+      const loading = this.note(`Loading ${name}…`);
       try {
         await python.load(name === "matplotlib" ? ["numpy", "matplotlib"] : [name]);
       } catch (e) {
-        return this.note(`Could not load ${name}: ${e.message}`, "live-error");
+        if (e instanceof Stopped) return;
+        loading.remove();
+        const message = oneLine(e.message).replace(/^could not/, "Could not") + ".";
+        button.disabled = false;
+        this.setLabel(`failed: could not load ${name}`);
+        this.note(message, "live-error");
+        return this.chapter.say(`${message} The cells that do not need ${name} still run.`, "error");
       }
       this.chapter.runUpTo(this.index);
     }
