@@ -258,6 +258,7 @@ def test_chapter_runs_live(browser, server, page):
         assert time.time() - started < 2
         assert not browser.execute_script(
             f"return document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')")
+        assert [cell(browser, i)["label"] for i in chosen] == ["", "", "stopped"], "what ran is gone: it must run again"
         set_code(browser, first, specs[first]["source"])
         got = run_cell(browser, first, timeout=240)
         assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
@@ -278,6 +279,31 @@ def check_requests(browser, server):
 def click(driver, i, selector):
     driver.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector(arguments[1]).click()",
                           i, selector)
+
+
+def test_fixed_cell_runs_again(browser, server):
+    """A cell made to raise stops the run of a cell below it; once fixed, running the cell below runs it again."""
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    above, below = [c["index"] for c in browser.execute_script(CELLS) if c["editable"] and c["built"]
+                    and c["built"].strip() and not c["image"] and not specs[c["index"]]["needs"]
+                    and not specs[c["index"]]["raises"]][:2]
+    set_code(browser, above, "raise ValueError('broken on purpose')")
+    click(browser, below, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{below}].querySelector('.live-state').textContent"
+                      " === 'not run'", 60, "the cell below to say it did not run")
+    assert cell(browser, above)["label"].startswith("error"), cell(browser, above)
+    assert f"Not run: cell {above + 1} above it stopped with an error." in browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-notes').textContent", below)
+    set_code(browser, above, specs[above]["source"])
+    assert cell(browser, above)["label"].startswith("edited since the error")
+    got = run_cell(browser, below)
+    assert clean(got["live"]) == clean(got["built"])
+    fixed = cell(browser, above)
+    assert fixed["label"].startswith("ran in") and clean(fixed["live"]) == clean(fixed["built"]), fixed
+    assert not browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-notes').textContent", below)
 
 
 def test_package_load_fails_well(browser, server):

@@ -205,6 +205,7 @@
     // Start (or restart) the interpreter and run the setup cell in it, saying how it goes.
     startPython(restarted = "") {
       const t0 = performance.now();
+      this.loaded = new Set(); // packages loaded from the CDN into this interpreter
       const ready = this.python.ready || this.python.start();
       const tick = setInterval(() => this.say(`${restarted}Starting Python (Pyodide, in this tab)… ` +
                                               seconds(performance.now() - t0)), 200);
@@ -245,9 +246,9 @@
         await this.setup;
         for (let j = 0; j <= i; j++) {
           const cell = this.cells[j];
-          if (cell.spec.setup || (j < i && cell.state !== "idle")) continue;
+          if (cell.spec.setup || (j < i && !cell.stale())) continue;
           if (!(await cell.run())) {
-            if (j < i) this.cells[i].note(`Not run: cell ${j + 1} above it stopped with an error.`);
+            if (j < i) this.cells[i].notRun(j);
             break;
           }
         }
@@ -263,7 +264,7 @@
     stop() {
       if (!this.python) return;
       const running = this.cells.find((c) => c.state === "running");
-      for (const cell of this.cells) cell.state = "idle";
+      for (const cell of this.cells) cell.reset();
       this.python.stop();
       if (running) running.stopped();
       this.startPython("Stopped; Python restarted. ");
@@ -297,7 +298,10 @@
       this.editor = el("textarea", {class: "live-editor", spellcheck: "false", autocapitalize: "off",
                                     "aria-label": `code of cell ${this.index + 1}`});
       this.editor.value = this.spec.source;
-      this.editor.addEventListener("input", () => this.fit());
+      this.editor.addEventListener("input", () => {
+        this.fit();
+        if (this.state === "error") this.setLabel("edited since the error: runs again before the cells below");
+      });
       this.editor.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
           e.preventDefault();
@@ -314,11 +318,33 @@
       }}, "Run");
       this.resetButton = el("button", {class: "live-reset", type: "button", title: "Back to the book's code",
                                        onclick: () => { this.editor.value = this.spec.source; this.fit(); }}, "Reset");
-      this.label = el("span", {class: "live-state"},
-                      this.spec.needs.length ? `uses ${this.spec.needs.join(" and ")}` : "");
+      this.label = el("span", {class: "live-state"}, this.uses());
       this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label);
       this.input.append(this.editor, this.tools);
       requestAnimationFrame(() => this.fit());
+    }
+
+    uses() {
+      return this.spec.needs.length ? `uses ${this.spec.needs.join(" and ")}` : "";
+    }
+
+    // Whether running a cell below runs this one first: it has not run in this interpreter, it stopped with an
+    // error (fixed since, maybe), or it lacked a package that has been loaded since.
+    stale() {
+      return this.state === "idle" || this.state === "error" ||
+        (this.state === "needs" && this.chapter.loaded.has(this.needs));
+    }
+
+    // A new interpreter: nothing has run in it yet.
+    reset() {
+      this.state = "idle";
+      this.setLabel(this.uses());
+    }
+
+    notRun(above) {
+      this.notes.textContent = "";
+      this.setLabel("not run");
+      this.note(`Not run: cell ${above + 1} above it stopped with an error.`);
     }
 
     fit() {
@@ -418,7 +444,7 @@
 
     // An exception: what follows may run only if the cell raises on purpose.
     raised(took) {
-      this.state = "error";
+      this.state = this.spec.raises ? "ok" : "error";
       this.setLabel(this.spec.raises ? `raised, as it should (${took})` : `error (${took})`);
       if (this.built && !this.hiddenSetup) this.built.hidden = true;
       if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
@@ -429,11 +455,12 @@
     // other cells still run.
     async loadAndRun(name, button) {
       const python = this.chapter.python;
+      const names = name === "matplotlib" ? ["numpy", "matplotlib"] : [name];
       button.disabled = true;
       this.setLabel(`loading ${name}…`);
       const loading = this.note(`Loading ${name}…`);
       try {
-        await python.load(name === "matplotlib" ? ["numpy", "matplotlib"] : [name]);
+        await python.load(names);
       } catch (e) {
         if (e instanceof Stopped) return;
         loading.remove();
@@ -443,6 +470,7 @@
         this.note(message, "live-error");
         return this.chapter.say(`${message} The cells that do not need ${name} still run.`, "error");
       }
+      for (const loaded of names) this.chapter.loaded.add(loaded);
       this.chapter.runUpTo(this.index);
     }
 
