@@ -306,6 +306,62 @@ def test_fixed_cell_runs_again(browser, server):
         "return document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-notes').textContent", below)
 
 
+def active(driver):
+    return driver.execute_script("const a = document.activeElement;"
+                                 "return a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40)")
+
+
+def test_keyboard_only(browser, server):
+    """A chapter in live mode, with the keyboard alone: Tab indents in a cell, Esc leaves it, Tab then reaches
+    its Run button (Enter runs the cell) and goes on to the next cell's code; Shift+Enter runs a cell. Every
+    control has a name in words, and the status is read out by screen readers (aria-live)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    def keys(*sequence):
+        ActionChains(browser).send_keys(*sequence).perform()
+
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    a, b = [c["index"] for c in browser.execute_script(CELLS) if c["editable"] and specs[c["index"]]["input"]][:2]
+    browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector('textarea').focus()", a)
+    before = browser.execute_script("return document.activeElement.value")
+    keys(Keys.TAB)
+    assert active(browser) == f"code of cell {a + 1}", "Tab left the cell instead of indenting"
+    assert len(browser.execute_script("return document.activeElement.value")) == len(before) + 4
+    assert browser.execute_script("return getComputedStyle(document.activeElement.parentNode"
+                                  ".querySelector('.live-keys')).display") != "none", "no hint about the keys"
+    keys(Keys.BACKSPACE * 4, Keys.ESCAPE)
+    assert active(browser) != f"code of cell {a + 1}", "Esc did not leave the cell"
+    keys(Keys.TAB)
+    assert active(browser) == f"Run cell {a + 1}"
+    runs = cell(browser, a)
+    keys(Keys.ENTER)
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{a}].querySelector('.live-state').textContent"
+                      ".startsWith('ran in')", 60, "Enter on the Run button to run the cell")
+    assert clean(cell(browser, a)["live"]) == clean(runs["built"]), "the cell ran something other than its code"
+    wait_for(browser, f"document.querySelector('.live-status').textContent.startsWith('Cell {a + 1}: ran in')", 5,
+             "the status to say how the run went")
+    visited = []
+    for _ in range(30):
+        keys(Keys.TAB)
+        visited.append(active(browser))
+        if visited[-1] == f"code of cell {b + 1}":
+            break
+    assert visited[0] == f"Reset cell {a + 1} to the book's code" and visited[-1] == f"code of cell {b + 1}", visited
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{b}].querySelector('.live-state').textContent"
+                      ".startsWith('ran in')", 60, "Shift+Enter to run the cell")
+
+    status = browser.execute_script("const s = document.querySelector('.live-status');"
+                                    "return [s.getAttribute('aria-live'), s.getAttribute('role')]")
+    assert status == ["polite", "status"]
+    names = browser.execute_script("return [...document.querySelectorAll('.live-bar button, .live-tools button, "
+                                   "textarea.live-editor')].map(e => e.getAttribute('aria-label') || e.textContent)")
+    assert names and all(re.search(r"[A-Za-z]{3}", name) for name in names), names
+
+
 def test_package_load_fails_well(browser, server):
     """With no network, loading matplotlib from the CDN fails in one clear line, the cell is marked failed, and
     the other cells still run in the same interpreter."""

@@ -144,12 +144,15 @@
       this.python = null;
       this.setup = null; // promise of the setup cell's run in the current interpreter
       this.bar = el("div", {class: "live-bar"});
-      this.toggle = el("button", {class: "live-toggle", type: "button", onclick: () => this.switch()}, "▶ Run live");
+      this.toggle = el("button", {class: "live-toggle", type: "button", onclick: () => this.switch()}, "Run live");
       this.runAll = el("button", {class: "live-runall", type: "button", onclick: () => this.runUpTo(this.cells.length - 1)},
                        "Run all");
       this.stopButton = el("button", {class: "live-stop", type: "button", onclick: () => this.stop()}, "Stop");
-      this.status = el("span", {class: "live-status"},
-                       "Edit and run this chapter's code here, in your browser: real Python, nothing to install.");
+      // A screen reader reads out what the status says; not the clock that counts the seconds of a start.
+      this.message = el("span", {}, "Edit and run this chapter's code here, in your browser: real Python, " +
+                        "nothing to install.");
+      this.clock = el("span", {"aria-hidden": "true"});
+      this.status = el("span", {class: "live-status", role: "status", "aria-live": "polite"}, this.message, this.clock);
       this.setupOutput = el("pre", {class: "live-setup-output"});
       this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
       this.bar.append(this.toggle, this.runAll, this.stopButton, this.status, this.setupOutput);
@@ -158,7 +161,8 @@
     }
 
     say(text, kind = "") {
-      this.status.textContent = text;
+      this.message.textContent = text;
+      this.clock.textContent = "";
       this.status.dataset.kind = kind;
     }
 
@@ -182,7 +186,7 @@
       this.on = true;
       document.body.classList.add("live-on");
       this.cells = this.specs.map((spec, i) => this.makeCell(spec, domCells[i], i));
-      this.toggle.textContent = "■ Live: on";
+      this.toggle.textContent = "Live: on";
       this.toggle.title = "Switch live mode off (restores the page as it was built)";
       this.toggle.disabled = false;
       this.runAll.hidden = false;
@@ -197,7 +201,8 @@
       this.cells = [];
       this.on = false;
       document.body.classList.remove("live-on");
-      this.toggle.textContent = "▶ Run live";
+      this.toggle.textContent = "Run live";
+      this.toggle.title = "";
       this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
       this.say("Live mode is off: the page shows the outputs of the build again.");
     }
@@ -207,8 +212,8 @@
       const t0 = performance.now();
       this.loaded = new Set(); // packages loaded from the CDN into this interpreter
       const ready = this.python.ready || this.python.start();
-      const tick = setInterval(() => this.say(`${restarted}Starting Python (Pyodide, in this tab)… ` +
-                                              seconds(performance.now() - t0)), 200);
+      this.say(`${restarted}Starting Python (Pyodide, in this tab)…`);
+      const tick = setInterval(() => { this.clock.textContent = ` ${seconds(performance.now() - t0)}`; }, 200);
       this.setup = ready.then(async () => {
         clearInterval(tick);
         this.say(`${restarted}Python is up (${seconds(performance.now() - t0)}). Running the setup cell…`);
@@ -220,7 +225,7 @@
         }
         this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
                  `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
-                 "the cells above it run first.", "ready");
+                 "the cells above it run first. In a cell, Tab indents and Esc leaves the cell.", "ready");
         return true;
       }, (e) => {
         clearInterval(tick);
@@ -252,6 +257,7 @@
             break;
           }
         }
+        this.say(`Cell ${i + 1}: ${this.cells[i].summary}.`, this.cells[i].state === "ok" ? "ready" : "");
       } catch (e) {
         if (!(e instanceof Stopped)) this.say(`Live mode: ${oneLine(e.message)}`, "error");
       } finally {
@@ -295,8 +301,9 @@
     makeEditor() {
       this.highlight = [...this.input.children];
       for (const child of this.highlight) child.hidden = true;
+      const n = this.index + 1;
       this.editor = el("textarea", {class: "live-editor", spellcheck: "false", autocapitalize: "off",
-                                    "aria-label": `code of cell ${this.index + 1}`});
+                                    "aria-label": `code of cell ${n}`, "aria-describedby": `live-keys-${n}`});
       this.editor.value = this.spec.source;
       this.editor.addEventListener("input", () => {
         this.fit();
@@ -306,20 +313,25 @@
         if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
           e.preventDefault();
           this.chapter.runUpTo(this.index);
+        } else if (e.key === "Escape") {
+          this.editor.blur(); // Tab now moves on from here, to the Run button
         } else if (e.key === "Tab" && !e.shiftKey) {
           e.preventDefault();
           this.editor.setRangeText("    ", this.editor.selectionStart, this.editor.selectionEnd, "end");
           this.fit();
         }
       });
-      this.runButton = el("button", {class: "live-run", type: "button", onclick: () => {
+      this.runButton = el("button", {class: "live-run", type: "button", "aria-label": `Run cell ${n}`, onclick: () => {
         if (this.state === "running") this.chapter.stop(); // while it runs, the button stops it
         else this.chapter.runUpTo(this.index);
       }}, "Run");
       this.resetButton = el("button", {class: "live-reset", type: "button", title: "Back to the book's code",
+                                       "aria-label": `Reset cell ${n} to the book's code`,
                                        onclick: () => { this.editor.value = this.spec.source; this.fit(); }}, "Reset");
       this.label = el("span", {class: "live-state"}, this.uses());
-      this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label);
+      const keys = el("span", {class: "live-keys", id: `live-keys-${n}`},
+                      "Shift+Enter runs, Tab indents, Esc leaves the cell (then Tab moves on)");
+      this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label, keys);
       this.input.append(this.editor, this.tools);
       requestAnimationFrame(() => this.fit());
     }
@@ -344,6 +356,7 @@
     notRun(above) {
       this.notes.textContent = "";
       this.setLabel("not run");
+      this.summary = `not run, cell ${above + 1} above it stopped with an error`;
       this.note(`Not run: cell ${above + 1} above it stopped with an error.`);
     }
 
@@ -369,6 +382,7 @@
     }
 
     setLabel(text) {
+      this.summary = text;
       if (this.label) this.label.textContent = text;
     }
 
@@ -377,7 +391,7 @@
       const python = this.chapter.python;
       const code = this.editor ? this.editor.value : this.spec.source;
       this.state = "running";
-      this.element.classList.add("live-running");
+      this.showRunning(true);
       this.text.textContent = "";
       this.notes.textContent = "";
       this.text.hidden = false;
@@ -386,7 +400,6 @@
       const t0 = performance.now();
       this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}`), 200);
       this.setLabel("running…");
-      if (this.runButton) this.runButton.textContent = "Stop";
       let answer;
       try {
         answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
@@ -398,8 +411,7 @@
         target.append(el("span", {class: "live-stderr"}, e.message));
       } finally {
         clearInterval(this.tick);
-        this.element.classList.remove("live-running");
-        if (this.runButton) this.runButton.textContent = "Run";
+        this.showRunning(false);
       }
       this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
       this.text.hidden = !this.text.textContent;
@@ -407,6 +419,14 @@
       if (answer.status === "ok") return this.ran(seconds(answer.ms));
       if (answer.status.startsWith("needs:")) return this.needsPackage(answer.status.slice(6), python);
       return this.raised(seconds(answer.ms));
+    }
+
+    // While the cell runs, its Run button stops it.
+    showRunning(on) {
+      this.element.classList.toggle("live-running", on);
+      if (!this.runButton) return;
+      this.runButton.textContent = on ? "Stop" : "Run";
+      this.runButton.setAttribute("aria-label", `${on ? "Stop" : "Run"} cell ${this.index + 1}`);
     }
 
     showFigures(pngs) {
@@ -476,8 +496,7 @@
 
     stopped() {
       clearInterval(this.tick);
-      this.element.classList.remove("live-running");
-      if (this.runButton) this.runButton.textContent = "Run";
+      this.showRunning(false);
       this.setLabel("stopped");
       this.note("Stopped. Python was restarted, so what the cells above computed is gone: the setup " +
                 "cell runs again now, and the cells above run again when you run this one.", "live-stopped");
