@@ -266,6 +266,46 @@ def test_chapter_runs_live(browser, server, page):
     check_requests(browser, server)
 
 
+def python_workers(browser, expected):
+    """Wait until the browser holds `expected` Python workers, counted on every page it keeps (the pages of its
+    back/forward cache included), through the DevTools protocol; return how many it holds."""
+    deadline = time.time() + 10
+    while True:
+        targets = browser.recorder.send("Target.getTargets", wait=True)["targetInfos"]
+        count = len([t for t in targets if t["type"] == "worker" and "live-worker" in t["url"]])
+        if count == expected or time.time() > deadline:
+            return count
+        time.sleep(0.2)
+
+
+def test_one_python_at_a_time(browser, server):
+    """A page the reader leaves ends its Python (the browser may keep the page, frozen, and its worker with it):
+    over five pages, with live mode on in some and the playground started, the browser holds one at most, and
+    a chapter that comes back from the back/forward cache starts a fresh one."""
+    for page, start in (("book/01_tokenizing.html", True), ("book/02_bigram.html", False),
+                        ("book/playground.html", True), ("book/03_mlp.html", True), ("book/04_autograd.html", True),
+                        ("book/intro.html", False)):
+        if start and "playground" in page:
+            browser.get(server.base + page)
+            browser.execute_script("document.getElementById('mg-steps')"
+                                   ".dispatchEvent(new Event('focusin', {bubbles: true}))")
+            wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 240, "Python to start")
+        elif start:
+            switch_on(browser, server.base + page)
+        else:
+            browser.get(server.base + page)
+        assert python_workers(browser, int(start)) == int(start), f"on {page}"
+    browser.back()
+    if browser.execute_script("return document.body.classList.contains('live-on')"):  # from the back/forward cache
+        wait_for(browser, "document.querySelector('.live-status').dataset.kind === 'ready'", 240,
+                 "Python to start again")
+        status = browser.execute_script("return document.querySelector('.live-status').textContent")
+        assert status.startswith("Back on this page: Python restarted."), status
+        assert python_workers(browser, 1) == 1
+        assert run_cell(browser, [c["index"] for c in browser.execute_script(CELLS) if c["editable"]][0])
+    check_requests(browser, server)
+
+
 def check_requests(browser, server):
     """Every request went to the test server, under the sub-path; the runtime came from the site itself."""
     urls = browser.recorder.urls

@@ -269,11 +269,30 @@
     // End the running cell at once: the worker is terminated and a fresh interpreter starts.
     stop() {
       if (!this.python) return;
+      this.end();
+      this.python.start();
+      this.startPython("Stopped; Python restarted. ");
+    }
+
+    // The interpreter ends: what ran in it is gone.
+    end() {
       const running = this.cells.find((c) => c.state === "running");
       for (const cell of this.cells) cell.reset();
-      this.python.stop();
+      this.python.terminate();
       if (running) running.stopped();
-      this.startPython("Stopped; Python restarted. ");
+    }
+
+    // The browser may keep a page the reader leaves, frozen, to come back to (the back/forward cache), and its
+    // worker with it: the interpreter ends when the reader leaves, so that the browser holds one Python at
+    // most, and a fresh one starts when the reader comes back.
+    leave() {
+      if (this.python) this.end();
+    }
+
+    comeBack() {
+      if (!this.python) return;
+      this.python.start();
+      this.startPython("Back on this page: Python restarted. ");
     }
   }
 
@@ -508,7 +527,10 @@
   function init() {
     const meta = document.querySelector('meta[name="microgpt-live"]');
     const article = document.querySelector("article.bd-article") || document.querySelector("main");
-    if (meta && article) window.MicrogptLive.chapter = new Chapter(meta.content, article);
+    if (!(meta && article)) return;
+    const chapter = (window.MicrogptLive.chapter = new Chapter(meta.content, article));
+    window.addEventListener("pagehide", () => chapter.leave());
+    window.addEventListener("pageshow", (e) => e.persisted && chapter.comeBack());
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
