@@ -278,6 +278,74 @@ def python_workers(browser, expected):
         time.sleep(0.2)
 
 
+SIDEWAYS = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_narrow_screen(browser, server):
+    """On a phone (360 and 400 pixels wide), no page scrolls sideways in live mode, nor the playground (its
+    tables scroll by themselves); an editor with a long line shows every line; the bar that stays at the top
+    is short; the running cell's spinner is drawn, not an emoji. Screenshots go to test-artifacts/."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page = CHAPTERS[0]
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    try:
+        for width in (360, 400):
+            browser.set_window_size(width, 800)
+            for chapter in (page, "book/07_optimization.html", "book/11_microgpt.html"):  # wide equation, long path
+                switch_on(browser, server.base + chapter)
+                assert browser.execute_script(SIDEWAYS) <= 0, f"{chapter} scrolls sideways at {width} px"
+        browser.set_window_size(360, 800)
+        switch_on(browser, server.base + page)
+        cells = browser.execute_script(CELLS)
+        a = next(c["index"] for c in cells if c["editable"] and specs[c["index"]]["input"] and c["built"]
+                 and c["built"].strip() and not specs[c["index"]]["needs"])
+        b = next(c["index"] for c in cells[a + 1:] if c["editable"] and specs[c["index"]]["input"])
+        set_code(browser, a, specs[a]["source"] + "\nlong = '" + "a long line " * 12 + "'\nprint(len(long))")
+        got = run_cell(browser, a)
+        assert clean(got["live"]) == clean(got["built"]) + "\n144"
+        editor = browser.execute_script("const e = document.querySelectorAll('div.cell')[arguments[0]]"
+                                        ".querySelector('textarea'); return [e.scrollHeight, e.clientHeight, "
+                                        "e.scrollWidth, e.clientWidth]", a)
+        assert editor[0] <= editor[1], f"the editor hides a line: {editor}"
+        assert editor[2] > editor[3], f"the long line should scroll sideways in the editor: {editor}"
+        assert browser.execute_script(SIDEWAYS) <= 0
+        set_code(browser, b, "while True:\n    pass")
+        click(browser, b, ".live-run")
+        wait_for(browser, f"document.querySelectorAll('div.cell')[{b}].classList.contains('live-running')", 30,
+                 "the endless cell to start")
+        spinner = browser.execute_script("const s = getComputedStyle(document.querySelectorAll('div.cell')"
+                                         "[arguments[0]].querySelector('.live-state'), '::before');"
+                                         "return [s.content, s.animationName]", b)
+        assert spinner == ['""', "live-spin"], spinner
+        browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].scrollIntoView();"
+                               "window.scrollBy(0, -180)", a)
+        time.sleep(0.5)
+        bar, gap = browser.execute_script("const r = document.querySelector('.live-bar').getBoundingClientRect();"
+                                          "return [r.height, r.top - document.querySelector('.bd-header-article')"
+                                          ".getBoundingClientRect().bottom]")
+        assert bar <= 80, f"the bar at the top takes {bar} px of a phone's screen"
+        assert abs(gap) <= 1, f"the bar sticks {gap} px below the theme's header"
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, "live-360-chapter.png"))
+        browser.execute_script("document.querySelector('.live-stop').click()")
+        wait_for(browser, "document.querySelector('.live-status').dataset.kind === 'ready'", 240, "Python again")
+
+        browser.get(server.base + "book/playground.html")
+        browser.execute_script("document.getElementById('mg-steps').value = '10';"
+                               "document.getElementById('mg-train-button').click()")
+        wait_for(browser, "document.getElementById('mg-inside-view').dataset.steps === '10'", 240, "the look inside")
+        assert browser.execute_script(SIDEWAYS) <= 0, "the playground scrolls sideways"
+        table = browser.execute_script("const t = document.querySelector('table.mg-probs'), box = t.parentNode;"
+                                       "return [getComputedStyle(box).overflowX, box.scrollWidth, t.offsetWidth, "
+                                       "box.clientWidth]")
+        assert table[0] == "auto" and table[1] >= table[2], f"the table of probabilities is cut: {table}"
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(360, min(height + 100, 6000))
+        time.sleep(0.5)
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground-360.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
 def test_one_python_at_a_time(browser, server):
     """A page the reader leaves ends its Python (the browser may keep the page, frozen, and its worker with it):
     over five pages, with live mode on in some and the playground started, the browser holds one at most, and

@@ -224,8 +224,8 @@
                                                       "runtime does not include: this chapter cannot run live");
         }
         this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
-                 `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
-                 "the cells above it run first. In a cell, Tab indents and Esc leaves the cell.", "ready");
+                 `${seconds(performance.now() - t0)}). Run a cell (Shift+Enter): the cells above it run first.`,
+                 "ready");
         return true;
       }, (e) => {
         clearInterval(tick);
@@ -379,9 +379,11 @@
       this.note(`Not run: cell ${above + 1} above it stopped with an error.`);
     }
 
+    // As tall as the code, borders and a horizontal scrollbar (a long line) included: no line hidden.
     fit() {
-      this.editor.style.height = "auto";
-      this.editor.style.height = `${this.editor.scrollHeight + 2}px`;
+      const editor = this.editor;
+      editor.style.height = "auto";
+      editor.style.height = `${editor.scrollHeight + editor.offsetHeight - editor.clientHeight}px`;
     }
 
     restore() {

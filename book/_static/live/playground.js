@@ -360,7 +360,8 @@
       subhead(`Next-letter probabilities (the model after ${r.steps} steps)`),
       note("Row: the letter the model has just read (⏎ = the start/end token), at each position; column: what it " +
            "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next."),
-      heatmap("mg-probs", r.vocab, rows, Math.sqrt), // the square root shows the unlikely letters too
+      // the square root shows the unlikely letters too; on a narrow screen the table scrolls sideways by itself
+      el("div", {class: "mg-scroll"}, heatmap("mg-probs", r.vocab, rows, Math.sqrt)),
     ];
   }
 
