@@ -6,7 +6,9 @@ included, is recorded through Chromium's DevTools protocol, and all of them must
 under the sub-path. On two chapters the test switches live mode on, runs three cells and compares what they print with
 the build's output, edits a cell, and stops a run that would never end. On the playground it trains with the
 original run's settings and compares the first 20 losses with the reference trace, then looks inside a
-trained model. Screenshots go to test-artifacts/.
+trained model. Then what can go wrong for a reader: a cell fixed after an error, a package the CDN cannot
+give (no network), the keyboard alone, a phone's narrow screen, and several pages visited in turn (the browser
+must hold one Python at most). Screenshots go to test-artifacts/.
 
 It needs a built site: $MICROGPT_SITE, else _build/html (`make book`).
 """
