@@ -6,7 +6,9 @@ included, is recorded through Chromium's DevTools protocol, and all of them must
 under the sub-path. On two chapters the test switches live mode on, runs three cells and compares what they print with
 the build's output, edits a cell, and stops a run that would never end. On the playground it trains with the
 original run's settings and compares the first 20 losses with the reference trace, then looks inside a
-trained model. Screenshots go to test-artifacts/.
+trained model. Then what can go wrong for a reader: a cell fixed after an error, a package the CDN cannot
+give (no network), the keyboard alone, a phone's narrow screen, and several pages visited in turn (the browser
+must hold one Python at most). Screenshots go to test-artifacts/.
 
 It needs a built site: $MICROGPT_SITE, else _build/html (`make book`).
 """
@@ -258,10 +260,119 @@ def test_chapter_runs_live(browser, server, page):
         assert time.time() - started < 2
         assert not browser.execute_script(
             f"return document.querySelectorAll('div.cell')[{last}].classList.contains('live-running')")
+        assert [cell(browser, i)["label"] for i in chosen] == ["", "", "stopped"], "what ran is gone: it must run again"
         set_code(browser, first, specs[first]["source"])
         got = run_cell(browser, first, timeout=240)
         assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
 
+    check_requests(browser, server)
+
+
+def python_workers(browser, expected):
+    """Wait until the browser holds `expected` Python workers, counted on every page it keeps (the pages of its
+    back/forward cache included), through the DevTools protocol; return how many it holds."""
+    deadline = time.time() + 10
+    while True:
+        targets = browser.recorder.send("Target.getTargets", wait=True)["targetInfos"]
+        count = len([t for t in targets if t["type"] == "worker" and "live-worker" in t["url"]])
+        if count == expected or time.time() > deadline:
+            return count
+        time.sleep(0.2)
+
+
+SIDEWAYS = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_narrow_screen(browser, server):
+    """On a phone (360 and 400 pixels wide), no page scrolls sideways in live mode, nor the playground (its
+    tables scroll by themselves); an editor with a long line shows every line; the bar that stays at the top
+    is short; the running cell's spinner is drawn, not an emoji. Screenshots go to test-artifacts/."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page = CHAPTERS[0]
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    try:
+        for width in (360, 400):
+            browser.set_window_size(width, 800)
+            for chapter in (page, "book/07_optimization.html", "book/11_microgpt.html"):  # wide equation, long path
+                switch_on(browser, server.base + chapter)
+                assert browser.execute_script(SIDEWAYS) <= 0, f"{chapter} scrolls sideways at {width} px"
+        browser.set_window_size(360, 800)
+        switch_on(browser, server.base + page)
+        cells = browser.execute_script(CELLS)
+        a = next(c["index"] for c in cells if c["editable"] and specs[c["index"]]["input"] and c["built"]
+                 and c["built"].strip() and not specs[c["index"]]["needs"])
+        b = next(c["index"] for c in cells[a + 1:] if c["editable"] and specs[c["index"]]["input"])
+        set_code(browser, a, specs[a]["source"] + "\nlong = '" + "a long line " * 12 + "'\nprint(len(long))")
+        got = run_cell(browser, a)
+        assert clean(got["live"]) == clean(got["built"]) + "\n144"
+        editor = browser.execute_script("const e = document.querySelectorAll('div.cell')[arguments[0]]"
+                                        ".querySelector('textarea'); return [e.scrollHeight, e.clientHeight, "
+                                        "e.scrollWidth, e.clientWidth]", a)
+        assert editor[0] <= editor[1], f"the editor hides a line: {editor}"
+        assert editor[2] > editor[3], f"the long line should scroll sideways in the editor: {editor}"
+        assert browser.execute_script(SIDEWAYS) <= 0
+        set_code(browser, b, "while True:\n    pass")
+        click(browser, b, ".live-run")
+        wait_for(browser, f"document.querySelectorAll('div.cell')[{b}].classList.contains('live-running')", 30,
+                 "the endless cell to start")
+        spinner = browser.execute_script("const s = getComputedStyle(document.querySelectorAll('div.cell')"
+                                         "[arguments[0]].querySelector('.live-state'), '::before');"
+                                         "return [s.content, s.animationName]", b)
+        assert spinner == ['""', "live-spin"], spinner
+        browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].scrollIntoView();"
+                               "window.scrollBy(0, -180)", a)
+        time.sleep(0.5)
+        bar, gap = browser.execute_script("const r = document.querySelector('.live-bar').getBoundingClientRect();"
+                                          "return [r.height, r.top - document.querySelector('.bd-header-article')"
+                                          ".getBoundingClientRect().bottom]")
+        assert bar <= 80, f"the bar at the top takes {bar} px of a phone's screen"
+        assert abs(gap) <= 1, f"the bar sticks {gap} px below the theme's header"
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, "live-360-chapter.png"))
+        browser.execute_script("document.querySelector('.live-stop').click()")
+        wait_for(browser, "document.querySelector('.live-status').dataset.kind === 'ready'", 240, "Python again")
+
+        browser.get(server.base + "book/playground.html")
+        browser.execute_script("document.getElementById('mg-steps').value = '10';"
+                               "document.getElementById('mg-train-button').click()")
+        wait_for(browser, "document.getElementById('mg-inside-view').dataset.steps === '10'", 240, "the look inside")
+        assert browser.execute_script(SIDEWAYS) <= 0, "the playground scrolls sideways"
+        table = browser.execute_script("const t = document.querySelector('table.mg-probs'), box = t.parentNode;"
+                                       "return [getComputedStyle(box).overflowX, box.scrollWidth, t.offsetWidth, "
+                                       "box.clientWidth]")
+        assert table[0] == "auto" and table[1] >= table[2], f"the table of probabilities is cut: {table}"
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(360, min(height + 100, 6000))
+        time.sleep(0.5)
+        assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground-360.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+def test_one_python_at_a_time(browser, server):
+    """A page the reader leaves ends its Python (the browser may keep the page, frozen, and its worker with it):
+    over five pages, with live mode on in some and the playground started, the browser holds one at most, and
+    a chapter that comes back from the back/forward cache starts a fresh one."""
+    for page, start in (("book/01_tokenizing.html", True), ("book/02_bigram.html", False),
+                        ("book/playground.html", True), ("book/03_mlp.html", True), ("book/04_autograd.html", True),
+                        ("book/intro.html", False)):
+        if start and "playground" in page:
+            browser.get(server.base + page)
+            browser.execute_script("document.getElementById('mg-steps')"
+                                   ".dispatchEvent(new Event('focusin', {bubbles: true}))")
+            wait_for(browser, "document.getElementById('mg-status').dataset.kind === 'ready'", 240, "Python to start")
+        elif start:
+            switch_on(browser, server.base + page)
+        else:
+            browser.get(server.base + page)
+        assert python_workers(browser, int(start)) == int(start), f"on {page}"
+    browser.back()
+    if browser.execute_script("return document.body.classList.contains('live-on')"):  # from the back/forward cache
+        wait_for(browser, "document.querySelector('.live-status').dataset.kind === 'ready'", 240,
+                 "Python to start again")
+        status = browser.execute_script("return document.querySelector('.live-status').textContent")
+        assert status.startswith("Back on this page: Python restarted."), status
+        assert python_workers(browser, 1) == 1
+        assert run_cell(browser, [c["index"] for c in browser.execute_script(CELLS) if c["editable"]][0])
     check_requests(browser, server)
 
 
@@ -273,6 +384,137 @@ def check_requests(browser, server):
     assert any(url.endswith("/_static/pyodide/pyodide.asm.wasm") for url in urls), "the worker's requests are missing"
     assert all(path.startswith(PREFIX) for path in server.requested), \
         f"requests outside the sub-path: {[p for p in server.requested if not p.startswith(PREFIX)][:10]}"
+
+
+def click(driver, i, selector):
+    driver.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector(arguments[1]).click()",
+                          i, selector)
+
+
+def test_fixed_cell_runs_again(browser, server):
+    """A cell made to raise stops the run of a cell below it; once fixed, running the cell below runs it again."""
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    above, below = [c["index"] for c in browser.execute_script(CELLS) if c["editable"] and c["built"]
+                    and c["built"].strip() and not c["image"] and not specs[c["index"]]["needs"]
+                    and not specs[c["index"]]["raises"]][:2]
+    set_code(browser, above, "raise ValueError('broken on purpose')")
+    click(browser, below, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{below}].querySelector('.live-state').textContent"
+                      " === 'not run'", 60, "the cell below to say it did not run")
+    assert cell(browser, above)["label"].startswith("error"), cell(browser, above)
+    assert f"Not run: cell {above + 1} above it stopped with an error." in browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-notes').textContent", below)
+    set_code(browser, above, specs[above]["source"])
+    assert cell(browser, above)["label"].startswith("edited since the error")
+    got = run_cell(browser, below)
+    assert clean(got["live"]) == clean(got["built"])
+    fixed = cell(browser, above)
+    assert fixed["label"].startswith("ran in") and clean(fixed["live"]) == clean(fixed["built"]), fixed
+    assert not browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-notes').textContent", below)
+
+
+def active(driver):
+    return driver.execute_script("const a = document.activeElement;"
+                                 "return a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40)")
+
+
+def test_keyboard_only(browser, server):
+    """A chapter in live mode, with the keyboard alone: Tab indents in a cell, Esc leaves it, Tab then reaches
+    its Run button (Enter runs the cell) and goes on to the next cell's code; Shift+Enter runs a cell. Every
+    control has a name in words, and the status is read out by screen readers (aria-live)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    def keys(*sequence):
+        ActionChains(browser).send_keys(*sequence).perform()
+
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    a, b = [c["index"] for c in browser.execute_script(CELLS) if c["editable"] and specs[c["index"]]["input"]][:2]
+    browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector('textarea').focus()", a)
+    before = browser.execute_script("return document.activeElement.value")
+    keys(Keys.TAB)
+    assert active(browser) == f"code of cell {a + 1}", "Tab left the cell instead of indenting"
+    assert len(browser.execute_script("return document.activeElement.value")) == len(before) + 4
+    assert browser.execute_script("return getComputedStyle(document.activeElement.parentNode"
+                                  ".querySelector('.live-keys')).display") != "none", "no hint about the keys"
+    keys(Keys.BACKSPACE * 4, Keys.ESCAPE)
+    assert active(browser) != f"code of cell {a + 1}", "Esc did not leave the cell"
+    keys(Keys.TAB)
+    assert active(browser) == f"Run cell {a + 1}"
+    runs = cell(browser, a)
+    keys(Keys.ENTER)
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{a}].querySelector('.live-state').textContent"
+                      ".startsWith('ran in')", 60, "Enter on the Run button to run the cell")
+    assert clean(cell(browser, a)["live"]) == clean(runs["built"]), "the cell ran something other than its code"
+    wait_for(browser, f"document.querySelector('.live-status').textContent.startsWith('Cell {a + 1}: ran in')", 5,
+             "the status to say how the run went")
+    visited = []
+    for _ in range(30):
+        keys(Keys.TAB)
+        visited.append(active(browser))
+        if visited[-1] == f"code of cell {b + 1}":
+            break
+    assert visited[0] == f"Reset cell {a + 1} to the book's code" and visited[-1] == f"code of cell {b + 1}", visited
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{b}].querySelector('.live-state').textContent"
+                      ".startsWith('ran in')", 60, "Shift+Enter to run the cell")
+
+    status = browser.execute_script("const s = document.querySelector('.live-status');"
+                                    "return [s.getAttribute('aria-live'), s.getAttribute('role')]")
+    assert status == ["polite", "status"]
+    names = browser.execute_script("return [...document.querySelectorAll('.live-bar button, .live-tools button, "
+                                   "textarea.live-editor')].map(e => e.getAttribute('aria-label') || e.textContent)")
+    assert names and all(re.search(r"[A-Za-z]{3}", name) for name in names), names
+
+
+def test_package_load_fails_well(browser, server):
+    """With no network, loading matplotlib from the CDN fails in one clear line, the cell is marked failed, and
+    the other cells still run in the same interpreter."""
+    page = CHAPTERS[0]
+    switch_on(browser, server.base + page)
+    specs = json.load(open(os.path.join(server.site, "_static", "live", page.replace(".html", ".json"))))
+    cells = browser.execute_script(CELLS)
+    plot = next(c["index"] for c in cells if c["editable"] and specs[c["index"]]["needs"] == ["matplotlib"])
+    later = next(c["index"] for c in cells[plot + 1:] if c["editable"] and c["built"] and c["built"].strip()
+                 and not specs[c["index"]]["needs"] and not specs[c["index"]]["raises"])
+    mark = len(browser.recorder.urls)
+    click(browser, plot, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-load')", 60,
+             "the cell to offer loading matplotlib")
+    assert cell(browser, plot)["label"] == "needs matplotlib"
+    asked = len(browser.recorder.urls)
+    assert not [url for url in browser.recorder.urls[mark:] if not url.startswith(server.base)], \
+        "something was fetched from outside before the reader asked"
+    click(browser, plot, ".live-load")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-error')", 60,
+             "the failed load to say so")
+    got = browser.execute_script("""
+      const c = document.querySelectorAll('div.cell')[arguments[0]];
+      return {error: c.querySelector('.live-error').textContent, label: c.querySelector('.live-state').textContent,
+              running: c.classList.contains('live-running'), retry: !c.querySelector('.live-load').disabled,
+              status: document.querySelector('.live-status').textContent};""", plot)
+    assert got["error"] == "Could not load numpy and matplotlib: no network, or the Pyodide CDN cannot be reached."
+    assert got["label"] == "failed: could not load matplotlib" and not got["running"] and got["retry"], got
+    assert "\n" not in got["status"] and "Traceback" not in got["status"] and "importlib" not in got["status"], got
+    assert got["status"].startswith(got["error"]), got
+
+    # the interpreter is as it was: a later cell runs, and the cell itself says again what it needs
+    ran = run_cell(browser, later)
+    assert clean(ran["live"]) == clean(ran["built"])
+    click(browser, plot, ".live-run")
+    wait_for(browser, f"document.querySelectorAll('div.cell')[{plot}].querySelector('.live-state').textContent"
+                      " === 'needs matplotlib'", 30, "the cell to run again")
+    assert "Traceback" not in browser.execute_script(
+        "return document.querySelectorAll('div.cell')[arguments[0]].textContent", plot)
+    packages = json.load(open(os.path.join(server.site, "_static", "live", "config.json")))["packages"]
+    outside = [url for url in browser.recorder.urls[asked:] if not url.startswith(server.base)]
+    assert outside and all(url.startswith(packages) for url in outside), outside
+    del browser.recorder.urls[asked:]  # what the reader asked for, from the CDN: not the site's
 
 
 def reference_steps():

@@ -99,10 +99,26 @@ const handlers = {
     return {result: JSON.parse(result)};
   },
 
-  // Packages of the full Pyodide release, from its CDN (only when the reader asks for them).
+  // Packages of the full Pyodide release, from its CDN (only when the reader asks for them). loadPackage does
+  // not throw when a package fails: it says so to errorCallback, and the package is not in loadedPackages.
+  // The stubs go only for what did load, so a failed load leaves the interpreter as it was.
   async load({names}) {
-    kernel.drop_stubs(names.join(","));
-    await pyodide.loadPackage(names, {messageCallback: (text) => post({type: "out", stream: "stderr", text: text + "\n"})});
+    const errors = [];
+    await pyodide.loadPackage(names, {errorCallback: (text) => errors.push(text)});
+    const loaded = names.filter((name) => name in pyodide.loadedPackages);
+    if (loaded.length) kernel.drop_stubs(loaded.join(","));
+    const missing = names.filter((name) => !loaded.includes(name));
+    if (missing.length) throw new Error(`could not load ${missing.join(" and ")}: ${loadFailure(errors)}`);
     return {};
   },
 };
+
+// Why a package did not load, in a few words: Pyodide's own messages run to several lines.
+function loadFailure(errors) {
+  const text = errors.join(" ");
+  if (!self.navigator.onLine || /fetch|network|request failed/i.test(text)) {
+    return "no network, or the Pyodide CDN cannot be reached";
+  }
+  const first = (errors.find((e) => !/error occurred while loading/.test(e)) || "unknown error").split("\n")[0];
+  return first.length > 160 ? first.slice(0, 157) + "…" : first;
+}

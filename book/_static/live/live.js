@@ -122,6 +122,13 @@
     return e;
   }
 
+  // One line of an error, for the status bar: a traceback belongs under its cell, not there. A Python
+  // traceback (PythonError) says what went wrong on its last line.
+  function oneLine(text) {
+    const lines = String(text).split("\n").filter((line) => line.trim());
+    return (lines[0] === "Traceback (most recent call last):" ? lines[lines.length - 1] : lines[0]) || "";
+  }
+
   function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
   }
@@ -137,12 +144,15 @@
       this.python = null;
       this.setup = null; // promise of the setup cell's run in the current interpreter
       this.bar = el("div", {class: "live-bar"});
-      this.toggle = el("button", {class: "live-toggle", type: "button", onclick: () => this.switch()}, "▶ Run live");
+      this.toggle = el("button", {class: "live-toggle", type: "button", onclick: () => this.switch()}, "Run live");
       this.runAll = el("button", {class: "live-runall", type: "button", onclick: () => this.runUpTo(this.cells.length - 1)},
                        "Run all");
       this.stopButton = el("button", {class: "live-stop", type: "button", onclick: () => this.stop()}, "Stop");
-      this.status = el("span", {class: "live-status"},
-                       "Edit and run this chapter's code here, in your browser: real Python, nothing to install.");
+      // A screen reader reads out what the status says; not the clock that counts the seconds of a start.
+      this.message = el("span", {}, "Edit and run this chapter's code here, in your browser: real Python, " +
+                        "nothing to install.");
+      this.clock = el("span", {"aria-hidden": "true"});
+      this.status = el("span", {class: "live-status", role: "status", "aria-live": "polite"}, this.message, this.clock);
       this.setupOutput = el("pre", {class: "live-setup-output"});
       this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
       this.bar.append(this.toggle, this.runAll, this.stopButton, this.status, this.setupOutput);
@@ -151,7 +161,8 @@
     }
 
     say(text, kind = "") {
-      this.status.textContent = text;
+      this.message.textContent = text;
+      this.clock.textContent = "";
       this.status.dataset.kind = kind;
     }
 
@@ -175,7 +186,7 @@
       this.on = true;
       document.body.classList.add("live-on");
       this.cells = this.specs.map((spec, i) => this.makeCell(spec, domCells[i], i));
-      this.toggle.textContent = "■ Live: on";
+      this.toggle.textContent = "Live: on";
       this.toggle.title = "Switch live mode off (restores the page as it was built)";
       this.toggle.disabled = false;
       this.runAll.hidden = false;
@@ -190,7 +201,8 @@
       this.cells = [];
       this.on = false;
       document.body.classList.remove("live-on");
-      this.toggle.textContent = "▶ Run live";
+      this.toggle.textContent = "Run live";
+      this.toggle.title = "";
       this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
       this.say("Live mode is off: the page shows the outputs of the build again.");
     }
@@ -198,9 +210,10 @@
     // Start (or restart) the interpreter and run the setup cell in it, saying how it goes.
     startPython(restarted = "") {
       const t0 = performance.now();
+      this.loaded = new Set(); // packages loaded from the CDN into this interpreter
       const ready = this.python.ready || this.python.start();
-      const tick = setInterval(() => this.say(`${restarted}Starting Python (Pyodide, in this tab)… ` +
-                                              seconds(performance.now() - t0)), 200);
+      this.say(`${restarted}Starting Python (Pyodide, in this tab)…`);
+      const tick = setInterval(() => { this.clock.textContent = ` ${seconds(performance.now() - t0)}`; }, 200);
       this.setup = ready.then(async () => {
         clearInterval(tick);
         this.say(`${restarted}Python is up (${seconds(performance.now() - t0)}). Running the setup cell…`);
@@ -211,15 +224,15 @@
                                                       "runtime does not include: this chapter cannot run live");
         }
         this.say(`${restarted}Ready (Pyodide ${this.python.config.version}, started in ` +
-                 `${seconds(performance.now() - t0)}). Edit a cell, then Run it (Shift+Enter); ` +
-                 "the cells above it run first.", "ready");
+                 `${seconds(performance.now() - t0)}). Run a cell (Shift+Enter): the cells above it run first.`,
+                 "ready");
         return true;
       }, (e) => {
         clearInterval(tick);
         throw e;
       });
       this.setup.catch((e) => {
-        if (!(e instanceof Stopped)) this.say(`Live mode could not start: ${e.message}`, "error");
+        if (!(e instanceof Stopped)) this.say(`Live mode could not start: ${oneLine(e.message)}`, "error");
       });
       return this.setup;
     }
@@ -238,14 +251,15 @@
         await this.setup;
         for (let j = 0; j <= i; j++) {
           const cell = this.cells[j];
-          if (cell.spec.setup || (j < i && cell.state !== "idle")) continue;
+          if (cell.spec.setup || (j < i && !cell.stale())) continue;
           if (!(await cell.run())) {
-            if (j < i) this.cells[i].note(`Not run: cell ${j + 1} above it stopped with an error.`);
+            if (j < i) this.cells[i].notRun(j);
             break;
           }
         }
+        this.say(`Cell ${i + 1}: ${this.cells[i].summary}.`, this.cells[i].state === "ok" ? "ready" : "");
       } catch (e) {
-        if (!(e instanceof Stopped)) this.say(`Live mode: ${e.message}`, "error");
+        if (!(e instanceof Stopped)) this.say(`Live mode: ${oneLine(e.message)}`, "error");
       } finally {
         this.busy = false;
         this.stopButton.hidden = true;
@@ -255,11 +269,30 @@
     // End the running cell at once: the worker is terminated and a fresh interpreter starts.
     stop() {
       if (!this.python) return;
-      const running = this.cells.find((c) => c.state === "running");
-      for (const cell of this.cells) cell.state = "idle";
-      this.python.stop();
-      if (running) running.stopped();
+      this.end();
+      this.python.start();
       this.startPython("Stopped; Python restarted. ");
+    }
+
+    // The interpreter ends: what ran in it is gone.
+    end() {
+      const running = this.cells.find((c) => c.state === "running");
+      for (const cell of this.cells) cell.reset();
+      this.python.terminate();
+      if (running) running.stopped();
+    }
+
+    // The browser may keep a page the reader leaves, frozen, to come back to (the back/forward cache), and its
+    // worker with it: the interpreter ends when the reader leaves, so that the browser holds one Python at
+    // most, and a fresh one starts when the reader comes back.
+    leave() {
+      if (this.python) this.end();
+    }
+
+    comeBack() {
+      if (!this.python) return;
+      this.python.start();
+      this.startPython("Back on this page: Python restarted. ");
     }
   }
 
@@ -287,36 +320,70 @@
     makeEditor() {
       this.highlight = [...this.input.children];
       for (const child of this.highlight) child.hidden = true;
+      const n = this.index + 1;
       this.editor = el("textarea", {class: "live-editor", spellcheck: "false", autocapitalize: "off",
-                                    "aria-label": `code of cell ${this.index + 1}`});
+                                    "aria-label": `code of cell ${n}`, "aria-describedby": `live-keys-${n}`});
       this.editor.value = this.spec.source;
-      this.editor.addEventListener("input", () => this.fit());
+      this.editor.addEventListener("input", () => {
+        this.fit();
+        if (this.state === "error") this.setLabel("edited since the error: runs again before the cells below");
+      });
       this.editor.addEventListener("keydown", (e) => {
         if (e.key === "Enter" && (e.shiftKey || e.ctrlKey || e.metaKey)) {
           e.preventDefault();
           this.chapter.runUpTo(this.index);
+        } else if (e.key === "Escape") {
+          this.editor.blur(); // Tab now moves on from here, to the Run button
         } else if (e.key === "Tab" && !e.shiftKey) {
           e.preventDefault();
           this.editor.setRangeText("    ", this.editor.selectionStart, this.editor.selectionEnd, "end");
           this.fit();
         }
       });
-      this.runButton = el("button", {class: "live-run", type: "button", onclick: () => {
+      this.runButton = el("button", {class: "live-run", type: "button", "aria-label": `Run cell ${n}`, onclick: () => {
         if (this.state === "running") this.chapter.stop(); // while it runs, the button stops it
         else this.chapter.runUpTo(this.index);
       }}, "Run");
       this.resetButton = el("button", {class: "live-reset", type: "button", title: "Back to the book's code",
+                                       "aria-label": `Reset cell ${n} to the book's code`,
                                        onclick: () => { this.editor.value = this.spec.source; this.fit(); }}, "Reset");
-      this.label = el("span", {class: "live-state"},
-                      this.spec.needs.length ? `uses ${this.spec.needs.join(" and ")}` : "");
-      this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label);
+      this.label = el("span", {class: "live-state"}, this.uses());
+      const keys = el("span", {class: "live-keys", id: `live-keys-${n}`},
+                      "Shift+Enter runs, Tab indents, Esc leaves the cell (then Tab moves on)");
+      this.tools = el("div", {class: "live-tools"}, this.runButton, this.resetButton, this.label, keys);
       this.input.append(this.editor, this.tools);
       requestAnimationFrame(() => this.fit());
     }
 
+    uses() {
+      return this.spec.needs.length ? `uses ${this.spec.needs.join(" and ")}` : "";
+    }
+
+    // Whether running a cell below runs this one first: it has not run in this interpreter, it stopped with an
+    // error (fixed since, maybe), or it lacked a package that has been loaded since.
+    stale() {
+      return this.state === "idle" || this.state === "error" ||
+        (this.state === "needs" && this.chapter.loaded.has(this.needs));
+    }
+
+    // A new interpreter: nothing has run in it yet.
+    reset() {
+      this.state = "idle";
+      this.setLabel(this.uses());
+    }
+
+    notRun(above) {
+      this.notes.textContent = "";
+      this.setLabel("not run");
+      this.summary = `not run, cell ${above + 1} above it stopped with an error`;
+      this.note(`Not run: cell ${above + 1} above it stopped with an error.`);
+    }
+
+    // As tall as the code, borders and a horizontal scrollbar (a long line) included: no line hidden.
     fit() {
-      this.editor.style.height = "auto";
-      this.editor.style.height = `${this.editor.scrollHeight + 2}px`;
+      const editor = this.editor;
+      editor.style.height = "auto";
+      editor.style.height = `${editor.scrollHeight + editor.offsetHeight - editor.clientHeight}px`;
     }
 
     restore() {
@@ -329,11 +396,14 @@
     }
 
     note(text, kind = "") {
+      const p = el("p", {class: `live-note ${kind}`}, text);
       this.output.hidden = false;
-      this.notes.append(el("p", {class: `live-note ${kind}`}, text));
+      this.notes.append(p);
+      return p;
     }
 
     setLabel(text) {
+      this.summary = text;
       if (this.label) this.label.textContent = text;
     }
 
@@ -342,7 +412,7 @@
       const python = this.chapter.python;
       const code = this.editor ? this.editor.value : this.spec.source;
       this.state = "running";
-      this.element.classList.add("live-running");
+      this.showRunning(true);
       this.text.textContent = "";
       this.notes.textContent = "";
       this.text.hidden = false;
@@ -351,16 +421,18 @@
       const t0 = performance.now();
       this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}`), 200);
       this.setLabel("running…");
-      if (this.runButton) this.runButton.textContent = "Stop";
       let answer;
       try {
         answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
           target.append(stream === "stderr" ? el("span", {class: "live-stderr"}, text) : text);
         });
+      } catch (e) {
+        if (e instanceof Stopped) throw e;
+        answer = {status: "error", ms: performance.now() - t0}; // the worker failed: the cell did not run
+        target.append(el("span", {class: "live-stderr"}, e.message));
       } finally {
         clearInterval(this.tick);
-        this.element.classList.remove("live-running");
-        if (this.runButton) this.runButton.textContent = "Run";
+        this.showRunning(false);
       }
       this.element.dataset.liveRuns = Number(this.element.dataset.liveRuns || 0) + 1; // finished runs
       this.text.hidden = !this.text.textContent;
@@ -368,6 +440,14 @@
       if (answer.status === "ok") return this.ran(seconds(answer.ms));
       if (answer.status.startsWith("needs:")) return this.needsPackage(answer.status.slice(6), python);
       return this.raised(seconds(answer.ms));
+    }
+
+    // While the cell runs, its Run button stops it.
+    showRunning(on) {
+      this.element.classList.toggle("live-running", on);
+      if (!this.runButton) return;
+      this.runButton.textContent = on ? "Stop" : "Run";
+      this.runButton.setAttribute("aria-label", `${on ? "Stop" : "Run"} cell ${this.index + 1}`);
     }
 
     showFigures(pngs) {
@@ -395,7 +475,7 @@
         (this.built ? "what it shows below is the build's output. " : "it stopped there. ");
       const p = el("p", {class: "live-note live-needs"}, message);
       if (python.config && python.config.packages) {
-        p.append(el("button", {class: "live-load", type: "button", onclick: () => this.loadAndRun(name)},
+        p.append(el("button", {class: "live-load", type: "button", onclick: (e) => this.loadAndRun(name, e.target)},
                     `Load ${name} from the Pyodide CDN (needs the internet) and run again`));
       }
       this.output.hidden = false;
@@ -405,28 +485,39 @@
 
     // An exception: what follows may run only if the cell raises on purpose.
     raised(took) {
-      this.state = "error";
+      this.state = this.spec.raises ? "ok" : "error";
       this.setLabel(this.spec.raises ? `raised, as it should (${took})` : `error (${took})`);
       if (this.built && !this.hiddenSetup) this.built.hidden = true;
       if (this.hiddenSetup) this.chapter.setupOutput.hidden = false;
       return this.spec.raises;
     }
 
-    async loadAndRun(name) {
+    // A failed load (no network, say) leaves the interpreter as it was: the cell says so in one line, and the
+    // other cells still run.
+    async loadAndRun(name, button) {
       const python = this.chapter.python;
-      this.note(`Loading ${name}…`);
+      const names = name === "matplotlib" ? ["numpy", "matplotlib"] : [name];
+      button.disabled = true;
+      this.setLabel(`loading ${name}…`);
+      const loading = this.note(`Loading ${name}…`);
       try {
-        await python.load(name === "matplotlib" ? ["numpy", "matplotlib"] : [name]);
+        await python.load(names);
       } catch (e) {
-        return this.note(`Could not load ${name}: ${e.message}`, "live-error");
+        if (e instanceof Stopped) return;
+        loading.remove();
+        const message = oneLine(e.message).replace(/^could not/, "Could not") + ".";
+        button.disabled = false;
+        this.setLabel(`failed: could not load ${name}`);
+        this.note(message, "live-error");
+        return this.chapter.say(`${message} The cells that do not need ${name} still run.`, "error");
       }
+      for (const loaded of names) this.chapter.loaded.add(loaded);
       this.chapter.runUpTo(this.index);
     }
 
     stopped() {
       clearInterval(this.tick);
-      this.element.classList.remove("live-running");
-      if (this.runButton) this.runButton.textContent = "Run";
+      this.showRunning(false);
       this.setLabel("stopped");
       this.note("Stopped. Python was restarted, so what the cells above computed is gone: the setup " +
                 "cell runs again now, and the cells above run again when you run this one.", "live-stopped");
@@ -438,7 +529,10 @@
   function init() {
     const meta = document.querySelector('meta[name="microgpt-live"]');
     const article = document.querySelector("article.bd-article") || document.querySelector("main");
-    if (meta && article) window.MicrogptLive.chapter = new Chapter(meta.content, article);
+    if (!(meta && article)) return;
+    const chapter = (window.MicrogptLive.chapter = new Chapter(meta.content, article));
+    window.addEventListener("pagehide", () => chapter.leave());
+    window.addEventListener("pageshow", (e) => e.persisted && chapter.comeBack());
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

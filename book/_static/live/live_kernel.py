@@ -97,10 +97,10 @@ def run(source, name):
 
     Returns "ok", "error", or "needs:PACKAGE" when the cell reached for numpy or matplotlib."""
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)  # tracebacks show the line
-    for key, value in list(NS.items()):  # `np` bound to a stub by the setup, now that the real one is loaded
-        if isinstance(value, _StubModule) and value.__name__.split(".")[0] not in _FINDER.stubbed:
-            NS[key] = importlib.import_module(value.__name__)
     try:
+        for key, value in list(NS.items()):  # `np` bound to a stub by the setup, now that the real one is loaded
+            if isinstance(value, _StubModule) and value.__name__.split(".")[0] not in _FINDER.stubbed:
+                NS[key] = importlib.import_module(value.__name__)
         tree = ast.parse(source, name)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):

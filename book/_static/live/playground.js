@@ -36,7 +36,8 @@
     state.python = new Python(["playground"]);
     ui = {...trainControls(trainBox), ...sampleControls(document.getElementById("mg-sample")),
           ...insideControls(document.getElementById("mg-inside"))};
-    for (const event of ["pointerover", "focusin"]) trainBox.addEventListener(event, startPython, {once: true});
+    for (const event of ["pointerover", "focusin"]) trainBox.addEventListener(event, startPython);
+    window.addEventListener("pagehide", leave);
     ui.trainButton.addEventListener("click", train);
     ui.stopButton.addEventListener("click", stop);
     ui.slider.addEventListener("input", () => { setTemperature(ui.slider.value, ui.slider); sample(); });
@@ -118,8 +119,21 @@
       if (state.training) return;
       say(`Python ${python.config.version} is ready (started in ${python.loadSeconds.toFixed(1)} s). ` +
           "The defaults are the original run's: press Train.", "ready");
-    }, (e) => say(`Python could not start: ${e.message}`, "error"));
+    }, (e) => e instanceof Stopped || say(`Python could not start: ${e.message}`, "error"));
     return state.starting;
+  }
+
+  // The browser may keep a page the reader leaves, frozen, to come back to (the back/forward cache), and its
+  // worker with it: Python ends when the reader leaves, so that the browser holds one at most. It starts
+  // again when the reader reaches for the controls.
+  function leave() {
+    if (!state.starting) return;
+    state.python.terminate();
+    state.starting = null;
+    state.model = null;
+    setReady(false);
+    say("Python ended when you left this page: it starts again when you reach for the controls, and the model " +
+        "must be trained again.");
   }
 
   // ---- training ----------------------------------------------------------------------------------------
@@ -346,7 +360,8 @@
       subhead(`Next-letter probabilities (the model after ${r.steps} steps)`),
       note("Row: the letter the model has just read (⏎ = the start/end token), at each position; column: what it " +
            "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next."),
-      heatmap("mg-probs", r.vocab, rows, Math.sqrt), // the square root shows the unlikely letters too
+      // the square root shows the unlikely letters too; on a narrow screen the table scrolls sideways by itself
+      el("div", {class: "mg-scroll"}, heatmap("mg-probs", r.vocab, rows, Math.sqrt)),
     ];
   }
 
