@@ -265,6 +265,17 @@ def test_chapter_runs_live(browser, server, page):
         got = run_cell(browser, first, timeout=240)
         assert clean(got["live"]) == clean(got["built"]), "the run after Stop"
 
+    if page == CHAPTERS[1]:
+        # a long training cell says which step it is at, as it goes (live_kernel wraps the book's loops)
+        set_code(browser, first, "losses = train_mlp(init_mlp(vocab_size), make_examples(train_docs[:300], uchars), "
+                                 "num_steps=4000)")
+        browser.execute_script("document.querySelectorAll('div.cell')[arguments[0]].querySelector('.live-run').click()",
+                               first)
+        wait_for(browser, f"/step [0-9]+ [/] 4000/.test(document.querySelectorAll('div.cell')[{first}]"
+                          ".querySelector('.live-state').textContent)", 120, "the training cell's step count")
+        wait_for(browser, f"/^ran in/.test(document.querySelectorAll('div.cell')[{first}]"
+                          ".querySelector('.live-state').textContent)", 240, "the training cell to finish")
+
     check_requests(browser, server)
 
 

@@ -138,3 +138,36 @@ def test_the_pin_names_one_version_everywhere():
     assert f"pyodide@{pin['version']}/" in pin["cdn"] and f"/v{pin['version']}/" in pin["packages"]
     assert pin["integrity"].startswith("sha512-") and sorted(pin["files"]) == sorted(pyodide_fetch.CORE)
     assert all(h.startswith("sha384-") for h in pin["files"].values())
+
+
+PLAYGROUND = """
+import json, sys, types
+sys.path[:0] = [{static!r}, {code!r}]
+js, ffi = types.ModuleType("js"), types.ModuleType("pyodide.ffi")
+js.liveEmit = lambda *args: None  # the page's progress callback
+ffi.to_js = lambda value: value
+sys.modules.update({{"js": js, "pyodide": types.ModuleType("pyodide"), "pyodide.ffi": ffi}})
+import playground
+playground.train(json.dumps({{"steps": 1000, "seed": 42, "learning_rate": 0.01, "log": False, "snapshots": False}}))
+first = json.loads(playground.sample(json.dumps({{"temperature": 0.5, "count": 20, "seed": 42, "draw": 0}})))
+again = json.loads(playground.sample(json.dumps({{"temperature": 0.5, "count": 20, "seed": 42, "draw": 0}})))
+other = json.loads(playground.sample(json.dumps({{"temperature": 0.5, "count": 20, "seed": 42, "draw": 1}})))
+print(json.dumps([first["names"], again["names"], other["names"]]))
+"""
+
+
+@pytest.mark.slow
+def test_the_playground_samples_the_original_names(names):
+    """With the original run's settings, the playground's first 20 names at temperature 0.5 are the 20 names of
+    the original's trace (the random stream continues after training, as in main()), every time it is asked;
+    New draws gives others. Run in this Python with the page's callbacks stubbed: playground.py is the file the
+    browser runs."""
+    reference = open(os.path.join(ROOT, "tests", "fixtures", "microgpt-reference-run.txt")).read().splitlines()
+    expected = [line.split(": ", 1)[1] for line in reference if line.startswith("sample ")]
+    script = PLAYGROUND.format(static=os.path.join(ROOT, "book", "_static", "live"), code=os.path.join(ROOT, "code"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, MICROGPT_DATA=names))
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, again, other = json.loads(done.stdout.splitlines()[-1])
+    assert len(expected) == 20 and first == expected and again == expected
+    assert other != expected

@@ -28,8 +28,15 @@ NEEDS = {"numpy": re.compile(r"^\s*(import|from)\s+numpy\b|\bnp\.", re.M),
          "matplotlib": re.compile(r"^\s*(import|from)\s+matplotlib\b|\bplt\.", re.M)}
 
 
+def chapter_needs(path):
+    """The packages a chapter needs before its setup runs, from its notebook metadata ("microgpt":
+    {"live_needs": ["numpy"]}): a chapter about numpy, or one whose results come from it."""
+    return read_notebook(path).get("metadata", {}).get("microgpt", {}).get("live_needs", [])
+
+
 def live_cells(path):
-    """The code cells a chapter page shows, in order (cells tagged remove-cell are not on the page)."""
+    """The code cells a chapter page shows, in order (cells tagged remove-cell are not on the page). A setup
+    cell needs what its chapter declares: live mode loads that before it runs the setup."""
     cells = []
     for cell in code_cells(read_notebook(path)):
         if is_glue_cell(cell):
@@ -38,6 +45,8 @@ def live_cells(path):
         cells.append({"source": source, "setup": is_setup(cell), "raises": "raises-exception" in tags(cell),
                       "input": not ({"remove-input", "hide-input"} & set(tags(cell))),
                       "needs": [name for name, pattern in NEEDS.items() if pattern.search(source)]})
+        if is_setup(cell):
+            cells[-1]["needs"] = chapter_needs(path)
     return cells
 
 

@@ -84,9 +84,9 @@
       this.pending.clear();
     }
 
-    async run(code, name, onOutput) {
+    async run(code, name, onOutput, onEvent) {
       await this.ready;
-      return this.request({type: "run", code, name}, {onOutput});
+      return this.request({type: "run", code, name}, {onOutput, onEvent});
     }
 
     async call(module, fn, args, handlers = {}) {
@@ -218,6 +218,14 @@
         clearInterval(tick);
         this.say(`${restarted}Python is up (${seconds(performance.now() - t0)}). Running the setup cell…`);
         this.setupOutput.textContent = "";
+        // a chapter that runs on numpy declares it (tools/live.py): load it before the setup, from the CDN
+        const needed = [...new Set(this.cells.filter((c) => c.spec.setup).flatMap((c) => c.spec.needs))];
+        if (needed.length) {
+          this.say(`${restarted}This chapter runs on ${needed.join(" and ")}: loading it from the Pyodide CDN ` +
+                   "(needs the internet)…");
+          await this.python.load(needed);
+          for (const name of needed) this.loaded.add(name);
+        }
         for (const cell of this.cells.filter((c) => c.spec.setup)) {
           if (!(await cell.run())) throw new Error("the setup cell stopped with an error (shown below this bar)");
           if (cell.state === "needs") throw new Error(`the setup cell needs ${cell.needs}, which the live ` +
@@ -419,12 +427,15 @@
       this.output.hidden = this.hiddenSetup;
       const target = this.hiddenSetup ? this.chapter.setupOutput : this.text;
       const t0 = performance.now();
-      this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}`), 200);
+      let step = ""; // a training loop of the book reports its step (live_kernel.py)
+      this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}${step}`), 200);
       this.setLabel("running…");
       let answer;
       try {
         answer = await python.run(code, `<cell ${this.index + 1}>`, (text, stream) => {
           target.append(stream === "stderr" ? el("span", {class: "live-stderr"}, text) : text);
+        }, (data) => {
+          if (data.steps) step = `, step ${data.step} / ${data.steps}`;
         });
       } catch (e) {
         if (e instanceof Stopped) throw e;

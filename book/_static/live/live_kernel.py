@@ -7,13 +7,17 @@ when a cell actually uses them, and the data loader finds names.txt through MICR
 virtual file system by the worker.
 """
 import ast
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
+import inspect
+import json
 import linecache
 import os
 import pprint
 import sys
+import time
 import traceback
 import types
 
@@ -85,6 +89,63 @@ def drop_stubs(packages):
     warnings.filterwarnings("ignore", message=".*non-interactive.*")  # plt.show() under agg
 
 
+# The book's training loops, each with the function it calls once per step (None: its loss_fn argument).
+# run() wraps them so that a long cell tells the page "step 340 / 1000" as it goes.
+PER_STEP = {"train": "doc_loss", "train_sgd": None, "train_mlp": "mlp_backward",
+            "train_mlp_autograd": "mlp_loss", "train_numpy": "loss_and_grad"}
+
+
+def _ticker(total):
+    """A function to call once per step: it tells the page the step, at most four times a second."""
+    try:
+        from js import liveEmit  # the worker's; absent outside the browser
+    except ImportError:
+        return lambda: None
+    done, shown = [0], [0.0]
+
+    def tick():
+        done[0] += 1
+        if time.perf_counter() - shown[0] > 0.25 or done[0] == total:
+            shown[0] = time.perf_counter()
+            liveEmit(json.dumps({"step": done[0], "steps": total}))
+    return tick
+
+
+def _with_progress(train, per_step):
+    signature = inspect.signature(train)
+
+    @functools.wraps(train)
+    def training(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        tick = _ticker(bound.arguments.get("num_steps"))
+
+        def counted(step):
+            def call(*a, **k):
+                tick()
+                return step(*a, **k)
+            return call
+        if per_step is None:
+            bound.arguments["loss_fn"] = counted(bound.arguments["loss_fn"])
+            return train(*bound.args, **bound.kwargs)
+        original = train.__globals__[per_step]
+        train.__globals__[per_step] = counted(original)
+        try:
+            return train(*bound.args, **bound.kwargs)
+        finally:
+            train.__globals__[per_step] = original
+    training.live_progress = True
+    return training
+
+
+def _report_progress():
+    for name, per_step in PER_STEP.items():
+        train = NS.get(name)
+        if isinstance(train, types.FunctionType) and not hasattr(train, "live_progress") and (
+                per_step is None or per_step in train.__globals__):
+            NS[name] = _with_progress(train, per_step)
+
+
 def _short_traceback(e):
     tb = e.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
@@ -97,6 +158,7 @@ def run(source, name):
 
     Returns "ok", "error", or "needs:PACKAGE" when the cell reached for numpy or matplotlib."""
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)  # tracebacks show the line
+    NS.setdefault("In", [""]).append(source)  # as in Jupyter: the cells run so far (chapter 11 reads them)
     try:
         for key, value in list(NS.items()):  # `np` bound to a stub by the setup, now that the real one is loaded
             if isinstance(value, _StubModule) and value.__name__.split(".")[0] not in _FINDER.stubbed:
@@ -106,6 +168,7 @@ def run(source, name):
         if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
             last = ast.Expression(tree.body.pop().value)
         exec(compile(tree, name, "exec"), NS)
+        _report_progress()
         if last is not None:
             value = eval(compile(last, name, "eval"), NS)
             if value is not None:

@@ -24,7 +24,7 @@
     trainStart: 0, // performance.now() when the training began
     snapshot: null, // the latest weights the training reported: {steps, weights, seed}
     model: null, // {seed, steps} of the model the interpreter holds
-    draws: 1, // which random draws sampling uses: New draws counts up
+    draws: 0, // which random draws sampling uses (0: the original program's own); New draws counts up
     curvePending: false, // a redraw of the curve waits for the next frame
     sampling: null, // the sampling under way, if any
     sampleAgain: false, // the temperature changed while sampling: sample once more
@@ -230,7 +230,9 @@
 
   async function trained() {
     setReady(true);
+    state.draws = 0; // the first names at temperature 0.5 are the ones code/microgpt.py prints for this run
     ui.sampleNote.textContent = `From the model after ${state.model.steps} steps (seed ${state.model.seed}). ` +
+      "At temperature 0.5 the first draws are the ones `python code/microgpt.py` prints with these settings. " +
       "Move the slider: the same random draws at another temperature. Names in italics are in the training data.";
     await sample();
     await lookInside();
@@ -317,7 +319,7 @@
       state.sampleAgain = false;
       const t = parseFloat(ui.slider.value);
       const result = await state.python.call("playground", "sample",
-                                             {temperature: t, count: 20, seed: state.model.seed + state.draws});
+                                             {temperature: t, count: 20, seed: state.model.seed, draw: state.draws});
       ui.names.replaceChildren(...result.names.map((name, i) =>
         el("li", {class: result.known[i] ? "mg-known" : ""}, name || "(empty)")));
       ui.names.dataset.temperature = t.toFixed(2);

@@ -23,7 +23,8 @@ def prepare(seed):
     random.shuffle(docs)
     uchars = m.build_vocab(docs)
     state_dict = m.init_params(len(uchars) + 1)
-    STATE.update(docs=docs, uchars=uchars, state_dict=state_dict, known=set(docs), steps=0)
+    # main() samples from the stream as it stands after training, and train() draws no random numbers
+    STATE.update(docs=docs, uchars=uchars, state_dict=state_dict, known=set(docs), steps=0, rng=random.getstate())
     return docs, uchars, state_dict
 
 
@@ -74,7 +75,11 @@ def restore(args):
 def sample(args):
     """Names from the model, each drawn with microgpt's sample() at the given temperature."""
     a = json.loads(args)
-    random.seed(int(a["seed"]))  # the same draws at every temperature: only the temperature changes
+    # the same draws at every temperature, so only the temperature changes; the first names are main()'s own
+    if int(a.get("draw", 0)) == 0:
+        random.setstate(STATE["rng"])
+    else:
+        random.seed(int(a["seed"]) * 1000 + int(a["draw"]))
     names = [m.sample(STATE["state_dict"], STATE["uchars"], float(a["temperature"])) for _ in range(int(a["count"]))]
     return json.dumps({"names": names, "known": [name in STATE["known"] for name in names]})
 
