@@ -45,7 +45,11 @@ return {
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
   images: [...document.querySelectorAll('img')].map(i => [i.currentSrc || i.src, loaded(i)]),
   figures: [...article.querySelectorAll('.cell_output img, figure img')].filter(loaded).length,
-  no_alt: [...article.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src),
+  // alt text that says nothing: none, or the image's file name or path (what some tools put there)
+  no_alt: [...article.querySelectorAll('img')].filter(i => {
+    const alt = (i.getAttribute('alt') || '').trim();
+    return !alt || /^\S+\.(png|jpe?g|svg|gif|webp)$/i.test(alt) || (i.getAttribute('src') || '').endsWith(alt);
+  }).map(i => i.src),
   no_caption: [...article.querySelectorAll('img')].filter(i => !caption(i)).map(i => i.src),
   math: [...article.querySelectorAll('.math')].map(m => [m.textContent.slice(0, 60), !!m.querySelector('mjx-container')]),
   prose: prose.textContent,
@@ -159,7 +163,7 @@ def test_every_page_in_a_real_browser(browser, site, server):  # browser first: 
             if f["figures"] < 1:
                 problems.append(f"{page}: a chapter without a figure")
             if f["no_alt"]:
-                problems.append(f"{page}: images without alt text: {f['no_alt'][:5]}")
+                problems.append(f"{page}: images without alt text (or with only a file name as alt): {f['no_alt'][:5]}")
             if f["no_caption"]:
                 problems.append(f"{page}: images without a caption: {f['no_caption'][:5]}")
             if f["code_cells"] < 1 or f["visible_outputs"] < 1:
