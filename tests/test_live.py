@@ -546,6 +546,12 @@ def test_playground(browser, server):
     browser.execute_script("document.getElementById('mg-train-button').click()")
     wait_for(browser, "(document.getElementById('mg-log').textContent.match(/^step /gm) || []).length >= 20", 120,
              "20 training steps")
+    # the steps' figures go to a line of their own; the status, announced to screen readers, says only
+    # how training starts and ends
+    assert re.match(r"step [0-9]+ / 1000, loss", browser.execute_script(
+        "return document.getElementById('mg-progress').textContent"))
+    assert browser.execute_script("return document.getElementById('mg-status').getAttribute('aria-live')") == "polite"
+    assert browser.execute_script("return document.getElementById('mg-status').textContent") == "Training…"
     browser.execute_script("document.getElementById('mg-stop').click()")
     printed = [line for line in browser.execute_script("return document.getElementById('mg-log').textContent")
                .splitlines() if line.startswith("step ")]

@@ -64,15 +64,17 @@
     const temperature = number("mg-temperature", 0.5, {min: 0.05, max: 3, step: 0.05});
     const trainButton = el("button", {id: "mg-train-button", type: "button"}, "Train");
     const stopButton = el("button", {id: "mg-stop", type: "button", disabled: ""}, "Stop");
-    const status = el("p", {id: "mg-status", class: "mg-status"},
+    // what a screen reader announces (start, end, errors); the figures of every step go to `progress`
+    const status = el("p", {id: "mg-status", class: "mg-status", role: "status", "aria-live": "polite"},
                       "Python (Pyodide) starts in this tab when you reach for these controls. " +
                       "The defaults are the original run's: press Train.");
+    const progress = el("p", {id: "mg-progress", class: "mg-status"});
     const curveBox = el("div", {id: "mg-curve", class: "mg-curve"});
     const log = el("pre", {id: "mg-log", class: "mg-log"});
     box.append(el("div", {class: "mg-controls"}, label("steps", steps), label("seed", seed),
                   label("learning rate", rate), label("temperature", temperature), trainButton, stopButton),
-               status, curveBox, log);
-    return {steps, seed, rate, temperature, trainButton, stopButton, status, curveBox, log};
+               status, progress, curveBox, log);
+    return {steps, seed, rate, temperature, trainButton, stopButton, status, progress, curveBox, log};
   }
 
   function sampleControls(box) {
@@ -96,6 +98,7 @@
   }
 
   function say(text, kind = "") {
+    ui.progress.textContent = "";
     ui.status.textContent = text;
     ui.status.dataset.kind = kind;
   }
@@ -201,8 +204,8 @@
       state.losses.push(parseFloat(m[3]));
       state.total = parseInt(m[2], 10);
       const ms = performance.now() - state.trainStart;
-      say(`step ${m[1]} / ${m[2]}, loss ${m[3]} · ${(ms / state.losses.length).toFixed(0)} ms per step · ` +
-          `${(ms / 1000).toFixed(1)} s`);
+      ui.progress.textContent = `step ${m[1]} / ${m[2]}, loss ${m[3]} · ` +
+        `${(ms / state.losses.length).toFixed(0)} ms per step · ${(ms / 1000).toFixed(1)} s`;
     }
     drawCurve();
   }
