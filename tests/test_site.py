@@ -48,7 +48,7 @@ return {
   // alt text that says nothing: none, or the image's file name or path (what some tools put there)
   no_alt: [...article.querySelectorAll('img')].filter(i => {
     const alt = (i.getAttribute('alt') || '').trim();
-    return !alt || /^\S+\.(png|jpe?g|svg|gif|webp)$/i.test(alt) || (i.getAttribute('src') || '').endsWith(alt);
+    return !alt || /^\\S+\\.(png|jpe?g|svg|gif|webp)$/i.test(alt) || (i.getAttribute('src') || '').endsWith(alt);
   }).map(i => i.src),
   no_caption: [...article.querySelectorAll('img')].filter(i => !caption(i)).map(i => i.src),
   math: [...article.querySelectorAll('.math')].map(m => [m.textContent.slice(0, 60), !!m.querySelector('mjx-container')]),
