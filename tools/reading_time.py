@@ -99,13 +99,21 @@ def estimates(root):
     out["read_total"] = f"{total_read / 60:.1f} hours"
     out["exercises_total"] = f"{total_ex / 60:.1f} hours"
     out["checkpoints"] = checkpoints(root)
+    for k, (caption, notebooks) in enumerate(parts(root), 1):  # the facilitator's sessions, one per part
+        read = sum(int(out["read_" + os.path.basename(nb)[:-6]].split()[0]) for nb in notebooks)
+        chosen = checkpoint(root, notebooks)
+        out[f"part_{k}_read"] = f"{read} min" if read < 150 else f"{read / 60:.1f} hours"
+        out[f"part_{k}_check"] = f"{minutes(len(chosen) * MINUTES_PER_EXERCISE)} min"
+        out[f"part_{k}_exercises"] = "; ".join(link(*ex, short=True) for ex in chosen)
     return out
 
 
 def add_estimates(app, config):
     if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
         return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
-    config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir))}
+    import paths  # the reading paths (book/paths.yml) are timed the same way
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir)),
+                                 **paths.substitutions(str(app.srcdir), config.language or "en")}
 
 
 def setup(app):
