@@ -14,6 +14,8 @@ import os
 import re
 
 import yaml
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
 
 from chapter import (EXERCISE, ROOT, cell_source, chapter_notebooks, exercises_of, is_glue_cell, is_setup,
                      read_notebook, strip_directives)
@@ -116,7 +118,21 @@ def add_estimates(app, config):
                                  **paths.substitutions(str(app.srcdir), config.language or "en")}
 
 
+class GeneratedText(SphinxTransform):
+    """A list these substitutions write (the checkpoints, the reading paths) sits in a ```{container}
+    mg-generated``` and is made in the page's language: no message catalog holds it (its numbers would
+    make every change to a chapter a change to the catalog). Runs before Sphinx's translation (20)."""
+    default_priority = 10
+
+    def apply(self):
+        for box in self.document.findall(nodes.container):
+            if "mg-generated" in box["classes"]:
+                for node in box.findall(nodes.TextElement):
+                    node["translatable"] = False
+
+
 def setup(app):
+    app.add_transform(GeneratedText)
     app.connect("config-inited", add_estimates)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
