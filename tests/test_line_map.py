@@ -171,3 +171,26 @@ def test_the_line_map_in_a_browser(site):
         httpd.shutdown()
     assert re.fullmatch(r"line \d+: written in .+", label)
     assert "06_gpt.html#cell-" in url and "def gpt(" in text and 0 <= top < 900
+
+
+@pytest.mark.browser
+def test_the_onboarding_pages_fit_a_phone(site):
+    """360 pixels wide, the line map, the facilitator's guide and how-to-use do not scroll sideways."""
+    import functools
+    import http.server
+    import threading
+    from test_site import QuietHandler
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/book/"
+    browser = Chromium(window=(360, 800))
+    wide = {}
+    try:
+        for page in ("microgpt_py.html", "facilitator.html", "how_to_use.html"):
+            wide[page] = browser.visit(base + page, lambda d: d.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"))
+        browser.driver.save_screenshot(os.path.join(ARTIFACTS, "how-to-use-360.png"))
+    finally:
+        browser.close()
+        httpd.shutdown()
+    assert all(extra <= 0 for extra in wide.values()), wide
