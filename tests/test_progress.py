@@ -89,7 +89,8 @@ def test_progress_kept_in_browser(browser, server):
     assert "Not yet." in got["live"] and not stored(browser)["exercises"], "a wrong answer counted"
     got = answer_live(browser, i, f'check("{EXERCISE}", "ValueError")')
     assert "Right." in got["live"]
-    wait_for(browser, f"JSON.parse(localStorage.getItem('{KEY}')).exercises['{EXERCISE}']", 5, "the right answer kept")
+    wait_for(browser, f"JSON.parse(localStorage.getItem('{KEY}')).exercises['{EXERCISE}']", 5,
+             "the right answer kept")
     assert stored(browser)["exercises"][EXERCISE]["chapter"] == "01_tokenizing"
 
     visit(browser, base + "book/03_mlp.html")  # opened last, not read
