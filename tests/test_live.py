@@ -296,7 +296,7 @@ SIDEWAYS = "return document.documentElement.scrollWidth - document.documentEleme
 
 def test_narrow_screen(browser, server):
     """On a phone (360 and 400 pixels wide), no page scrolls sideways in live mode, nor the playground (its
-    tables scroll by themselves); an editor with a long line shows every line; the bar that stays at the top
+    table of probabilities shrinks to fit, without a scrollbar of its own); an editor with a long line shows every line; the bar that stays at the top
     is short; the running cell's spinner is drawn, not an emoji. Screenshots go to test-artifacts/."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page = CHAPTERS[0]
@@ -348,9 +348,8 @@ def test_narrow_screen(browser, server):
         wait_for(browser, "document.getElementById('mg-inside-view').dataset.steps === '10'", 240, "the look inside")
         assert browser.execute_script(SIDEWAYS) <= 0, "the playground scrolls sideways"
         table = browser.execute_script("const t = document.querySelector('table.mg-probs'), box = t.parentNode;"
-                                       "return [getComputedStyle(box).overflowX, box.scrollWidth, t.offsetWidth, "
-                                       "box.clientWidth]")
-        assert table[0] == "auto" and table[1] >= table[2], f"the table of probabilities is cut: {table}"
+                                       "return [box.scrollWidth, t.offsetWidth, box.clientWidth]")
+        assert table[1] <= table[2] and table[0] <= table[2], f"the table of probabilities does not fit: {table}"
         height = browser.execute_script("return document.documentElement.scrollHeight")
         browser.set_window_size(360, min(height + 100, 6000))
         time.sleep(0.5)
@@ -600,6 +599,86 @@ def test_playground(browser, server):
     assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground.png"))
     browser.set_window_size(1280, 1000)
     check_requests(browser, server)
+
+
+def test_heatmap_keyboard(browser, server):
+    """The look inside, by keyboard and screen reader: each map is one Tab stop, the arrow keys (and Home, End)
+    move from cell to cell and never into the blank future, and every cell with a value says it in words
+    (aria-label), as the line under the map shows it. Trained one step, the fewest the page allows."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    def press(key, shift=False):
+        chain = ActionChains(browser)
+        (chain.key_down(Keys.SHIFT).send_keys(key).key_up(Keys.SHIFT) if shift else chain.send_keys(key)).perform()
+        return browser.execute_script("const a = document.activeElement, map = a.closest('table');"
+                                      "return [a.getAttribute('aria-label'), map && map.className,"
+                                      "map && (map.closest('.mg-scroll') || map).nextElementSibling.textContent]")
+
+    browser.get(server.base + "book/playground.html")
+    browser.execute_script("document.getElementById('mg-steps').value = '1';"
+                           "document.getElementById('mg-name').value = 'ava';"
+                           "document.getElementById('mg-train-button').click()")
+    wait_for(browser, "document.getElementById('mg-inside-view').dataset.steps === '1'", 240, "the look inside")
+    cells = browser.execute_script("""
+      return [...document.querySelectorAll('table.mg-heatmap')].map(t => [...t.querySelectorAll('td')].map(td =>
+        [td.classList.contains('mg-future'), td.getAttribute('tabindex'), td.getAttribute('aria-label'),
+         Number(td.dataset.w)]));""")
+    assert len(cells) == 5, "the probabilities and four heads"
+    for table in cells:
+        assert [c[1] for c in table if not c[0]].count("0") == 1, "one Tab stop per map"
+        for future, tabindex, label, w in table:
+            assert future or label.endswith(f"{100 * w:.1f}%") or label.endswith(f"{100 * w:.1f}%, the letter "
+                                                                                 "that really comes next"), label
+            assert not future or (tabindex is None and label is None)
+    browser.execute_script("document.getElementById('mg-inside-button').focus()")
+    probs = "mg-heatmap mg-probs"
+    first = cells[0][0][2]
+    assert first.startswith("position 0, after the start/end token: next letter 'a', ") and \
+        first.endswith("%, the letter that really comes next"), first
+    assert press(Keys.TAB) == [first, probs, first], "Tab did not reach the first cell"
+    assert press(Keys.ARROW_RIGHT)[0].startswith("position 0, after the start/end token: next letter 'b'")
+    assert press(Keys.ARROW_DOWN)[0].startswith("position 1, after 'a': next letter 'b'")
+    assert press(Keys.END)[0].startswith("position 1, after 'a': next letter the start/end token")
+    assert press(Keys.HOME)[0].startswith("position 1, after 'a': next letter 'a'")
+    head = "mg-heatmap mg-attn"
+    first = press(Keys.TAB)
+    assert first[:2] == ["position 0 (the start/end token) attends to position 0 (the start/end token): 100.0%",
+                         head], "Tab did not go on to the first head's map"
+    assert press(Keys.ARROW_RIGHT) == first, "the arrow moved into the blank future"
+    assert press(Keys.ARROW_DOWN)[0].startswith("position 1 ('a') attends to position 0 (the start/end token): ")
+    assert press(Keys.ARROW_RIGHT)[0].startswith("position 1 ('a') attends to position 1 ('a'): ")
+    assert press(Keys.ARROW_UP)[0].startswith("position 1 ('a') attends to position 1 ('a'): "), "into the future"
+    back = press(Keys.TAB, shift=True)
+    assert back[1] == probs and back[0].startswith("position 1, after 'a': next letter 'a'"), \
+        "the map's Tab stop did not follow the arrow keys"
+    assert back[0] == back[2], "the line under the map shows the cell in focus"
+    browser.execute_script("document.activeElement.scrollIntoView({block: 'center'})")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    assert browser.save_screenshot(os.path.join(ARTIFACTS, "playground-keyboard.png"))
+    check_requests(browser, server)
+
+
+def test_reduced_motion(browser, server):
+    """A reader who asks for less motion gets none: the theme's transitions (the sidebar) and the live spinner
+    stand still; without the request they move."""
+    probe = """
+      const d = document.createElement('div'); d.className = 'live-running';
+      const s = document.createElement('span'); s.className = 'live-state'; d.append(s); document.body.append(d);
+      const sidebar = document.querySelector('.bd-sidebar-primary');
+      return [getComputedStyle(s, '::before').animationName,
+              Math.max(...getComputedStyle(sidebar).transitionDuration.split(',').map(parseFloat))];"""
+    browser.get(server.base + CHAPTERS[0])
+    spinner, transition = browser.execute_script(probe)
+    assert spinner == "live-spin" and transition >= 0.1, (spinner, transition)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                            {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    try:
+        browser.refresh()
+        spinner, transition = browser.execute_script(probe)
+        assert spinner == "none" and transition < 0.001, (spinner, transition)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 class StandInCDN(http.server.SimpleHTTPRequestHandler):

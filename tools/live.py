@@ -1,7 +1,8 @@
 """live.py: a Sphinx extension that lets the reader run and edit the chapters in the browser ("Run live").
 
-It adds book/_static/live/ (the page script, its Web Worker and the Python side) to the site, marks every
-chapter page, and when the build has finished it writes into _build/html/_static/:
+It adds book/_static/live/ (the page script, its Web Worker, the Python side, and progress.js, which keeps the
+reader's progress in the browser) to the site, marks every chapter page, and when the build has finished it
+writes into _build/html/_static/:
 
 - pyodide/: the pinned Pyodide core (tools/pyodide.json, fetched and checked by tools/pyodide_fetch.py);
   without npm it is left out and the pages load the same files from the CDN, checked by the browser;
@@ -114,5 +115,6 @@ def setup(app):
     app.connect("build-finished", write_live_files)
     app.add_js_file("live.js", defer="defer")
     app.add_js_file("playground.js", defer="defer")
+    app.add_js_file("progress.js", defer="defer")
     app.add_css_file("live.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -428,6 +428,7 @@
       const target = this.hiddenSetup ? this.chapter.setupOutput : this.text;
       const t0 = performance.now();
       let step = ""; // a training loop of the book reports its step (live_kernel.py)
+      const edited = code !== this.spec.source; // the book's own cells pass their checks: not the reader's answer
       this.tick = setInterval(() => this.setLabel(`running… ${seconds(performance.now() - t0)}${step}`), 200);
       this.setLabel("running…");
       let answer;
@@ -436,6 +437,7 @@
           target.append(stream === "stderr" ? el("span", {class: "live-stderr"}, text) : text);
         }, (data) => {
           if (data.steps) step = `, step ${data.step} / ${data.steps}`;
+          if (data.checked && edited) this.answered(data.checked);
         });
       } catch (e) {
         if (e instanceof Stopped) throw e;
@@ -451,6 +453,11 @@
       if (answer.status === "ok") return this.ran(seconds(answer.ms));
       if (answer.status.startsWith("needs:")) return this.needsPackage(answer.status.slice(6), python);
       return this.raised(seconds(answer.ms));
+    }
+
+    // check() said "Right." in a cell the reader wrote: progress.js keeps the exercise as answered.
+    answered(label) {
+      document.dispatchEvent(new CustomEvent("microgpt:checked", {detail: {label, page: this.chapter.page}}));
     }
 
     // While the cell runs, its Run button stops it.

@@ -95,19 +95,24 @@ PER_STEP = {"train": "doc_loss", "train_sgd": None, "train_mlp": "mlp_backward",
             "train_mlp_autograd": "mlp_loss", "train_numpy": "loss_and_grad"}
 
 
+def _emit(data):
+    """Tell the page something while a cell runs (the worker's liveEmit; outside the browser, nothing)."""
+    try:
+        from js import liveEmit
+    except ImportError:
+        return
+    liveEmit(json.dumps(data))
+
+
 def _ticker(total):
     """A function to call once per step: it tells the page the step, at most four times a second."""
-    try:
-        from js import liveEmit  # the worker's; absent outside the browser
-    except ImportError:
-        return lambda: None
     done, shown = [0], [0.0]
 
     def tick():
         done[0] += 1
         if time.perf_counter() - shown[0] > 0.25 or done[0] == total:
             shown[0] = time.perf_counter()
-            liveEmit(json.dumps({"step": done[0], "steps": total}))
+            _emit({"step": done[0], "steps": total})
     return tick
 
 
@@ -146,6 +151,23 @@ def _report_progress():
             NS[name] = _with_progress(train, per_step)
 
 
+def _report_checks():
+    """The chapter's check(label, guess) (its setup defines it; chapter 1 in a cell) tells the page each
+    exercise answered right: live.js passes it on to progress.js when the reader wrote or edited the cell."""
+    check = NS.get("check")
+    if not isinstance(check, types.FunctionType) or hasattr(check, "live_checked"):
+        return
+
+    @functools.wraps(check)
+    def checked(label, *args, **kwargs):
+        right = check(label, *args, **kwargs)
+        if right is True:
+            _emit({"checked": label})
+        return right
+    checked.live_checked = True
+    NS["check"] = checked
+
+
 def _short_traceback(e):
     tb = e.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
@@ -169,6 +191,7 @@ def run(source, name):
             last = ast.Expression(tree.body.pop().value)
         exec(compile(tree, name, "exec"), NS)
         _report_progress()
+        _report_checks()
         if last is not None:
             value = eval(compile(last, name, "eval"), NS)
             if value is not None:

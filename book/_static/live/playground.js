@@ -4,7 +4,8 @@
 // numbers come from Python (book/_static/live/playground.py); this file only draws them.
 //
 // Read it top to bottom: the state, the controls, starting Python, training, the loss curve, sampling, and
-// the look inside. The page's elements are in `ui`, what changes while the reader plays is in `state`.
+// the look inside. The page's elements are in `ui`, what changes while the reader plays is in `state`. Every
+// cell of the heatmaps is reachable by keyboard and named in words (heatmap, moveFocus).
 "use strict";
 
 (() => {
@@ -356,17 +357,26 @@
   const subhead = (text) => el("p", {class: "mg-subhead"}, text);
   const note = (text) => el("p", {class: "mg-note"}, text);
   const shown = (token) => (token === "BOS" ? "⏎" : token);
+  const spoken = (token) => (token === "BOS" ? "the start/end token" : `'${token}'`); // for a screen reader
+  const percent = (v) => `${(100 * v).toFixed(1)}%`;
   const blue = (v) => `rgba(37, 99, 235, ${Math.min(1, Math.max(0, v)).toFixed(3)})`;
+  const KEYS = "With the keyboard: Tab to a map, then the arrow keys (and Home, End) move from cell to cell; " +
+    "each cell says its value.";
 
   function probabilities(r) {
     const rows = r.inputs.map((t, p) => ({label: `${p}: ${shown(t)}`, values: r.probs[p],
                                           mark: r.vocab.indexOf(r.targets[p])}));
+    const words = (p, j, v) => `position ${p}, after ${spoken(r.inputs[p])}: next letter ${spoken(r.vocab[j])}, ` +
+      `${percent(v)}${j === rows[p].mark ? ", the letter that really comes next" : ""}`;
+    const table = heatmap("mg-probs", r.vocab, rows, words, Math.sqrt); // the square root shows unlikely letters
+    table.setAttribute("aria-label", `next-letter probabilities, the model after ${r.steps} steps`);
     return [
       subhead(`Next-letter probabilities (the model after ${r.steps} steps)`),
       note("Row: the letter the model has just read (⏎ = the start/end token), at each position; column: what it " +
-           "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next."),
-      // the square root shows the unlikely letters too; on a narrow screen the table scrolls sideways by itself
-      el("div", {class: "mg-scroll"}, heatmap("mg-probs", r.vocab, rows, Math.sqrt)),
+           "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next. " +
+           KEYS),
+      el("div", {class: "mg-scroll"}, table), // a phone's screen: the table shrinks to fit (live.css)
+      readout(table),
     ];
   }
 
@@ -377,35 +387,75 @@
     r.attention.forEach((layer, li) => layer.forEach((weights, h) => {
       const rows = weights.map((w, p) => ({label: `${p}: ${shown(r.inputs[p])}`, mark: -1,
                                            values: Array.from({length: n}, (_, j) => (j <= p ? w[j] : null))}));
-      const table = heatmap("mg-attn", columns, rows);
+      const words = (p, j, v) => `position ${p} (${spoken(r.inputs[p])}) attends to position ${j} ` +
+        `(${spoken(r.inputs[j])}): ${percent(v)}`;
+      const table = heatmap("mg-attn", columns, rows, words);
       table.dataset.layer = li;
       table.dataset.head = h;
-      heads.append(el("figure", {class: "mg-head"}, table, el("figcaption", {}, `layer ${li}, head ${h}`)));
+      table.setAttribute("aria-label", `attention weights of layer ${li}, head ${h}`);
+      heads.append(el("figure", {class: "mg-head"}, table, readout(table),
+                      el("figcaption", {}, `layer ${li}, head ${h}`)));
     }));
     return [
       subhead("Attention weights"),
       note("One map per head: row = the position that looks, column = the earlier position it looks at. " +
-           "Each row sums to 1; later positions are out of reach (blank)."),
+           "Each row sums to 1; later positions are out of reach (blank). " + KEYS),
       heads,
     ];
   }
 
-  // rows: [{label, values: [v or null], mark: the column to outline}]; shade: value to depth of colour
-  function heatmap(cls, columns, rows, shade = (v) => v) {
+  // rows: [{label, values: [v or null], mark: the column to outline}]; words(row, column, value): the cell in
+  // words, for a screen reader (aria-label) and the readout; shade: value to depth of colour. One cell of the
+  // table is in the Tab order (a roving tabindex): the arrow keys move from there.
+  function heatmap(cls, columns, rows, words, shade = (v) => v) {
     const table = el("table", {class: `mg-heatmap ${cls}`});
     table.append(el("tr", {}, el("th", {}), ...columns.map((c) => el("th", {scope: "col"}, shown(c)))));
-    for (const row of rows) {
+    rows.forEach((row, i) => {
       const tr = el("tr", {class: "mg-row"}, el("th", {scope: "row"}, row.label));
       row.values.forEach((v, j) => {
-        if (v === null) return tr.append(el("td", {class: "mg-future"}));
-        const td = el("td", {"data-w": String(v), title: `${(100 * v).toFixed(1)}%`,
-                             style: `background:${blue(shade(v))}`});
+        if (v === null) return tr.append(el("td", {class: "mg-future", "aria-hidden": "true"}));
+        const td = el("td", {"data-w": String(v), "data-r": i, "data-c": j, title: percent(v), tabindex: -1,
+                             "aria-label": words(i, j, v), style: `background:${blue(shade(v))}`});
         if (j === row.mark) td.classList.add("mg-target");
         tr.append(td);
       });
       table.append(tr);
-    }
+    });
+    const first = table.querySelector("td[data-c]");
+    if (first) first.tabIndex = 0;
+    table.addEventListener("keydown", (e) => moveFocus(table, e));
     return table;
+  }
+
+  // The arrow keys move to the next cell with a value (not into the blank future), Home and End to the row's
+  // first and last; the cell moved to becomes the table's one Tab stop.
+  function moveFocus(table, e) {
+    const td = e.target.closest("td[data-c]");
+    if (!td) return;
+    const r = Number(td.dataset.r), c = Number(td.dataset.c);
+    const step = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]}[e.key];
+    const row = [...table.querySelectorAll(`td[data-r="${r}"]`)];
+    const target = step ? table.querySelector(`td[data-r="${r + step[0]}"][data-c="${c + step[1]}"]`) :
+      e.key === "Home" ? row[0] : e.key === "End" ? row[row.length - 1] : null;
+    if (!step && !target) return;
+    e.preventDefault(); // the page does not scroll under the arrow keys
+    if (!target) return;
+    td.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  }
+
+  // A line under a map that shows, for the eye, the cell in focus or under the pointer (a screen reader reads
+  // the cell's own label instead).
+  function readout(table) {
+    const line = el("p", {class: "mg-readout", "aria-hidden": "true"});
+    const show = (e) => {
+      const td = e.target.closest && e.target.closest("td[data-c]");
+      if (td) line.textContent = td.getAttribute("aria-label");
+    };
+    table.addEventListener("focusin", show);
+    table.addEventListener("pointerover", show);
+    return line;
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
