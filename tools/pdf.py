@@ -51,7 +51,8 @@ pre, pre * { white-space: pre-wrap !important; overflow-wrap: anywhere; }
 pre, div.highlight, .cell_output, .output, .pst-scrollable-table-container, mjx-container
   { overflow: visible !important; max-height: none !important; }
 pre { font-size: 7.5pt !important; padding: 0.5em !important; }  /* a 100-character line fits */
-figure, img, tr, .cell_output, mjx-container[display] { break-inside: avoid; }
+figure, img, tr, .cell_input, .cell_output, mjx-container[display] { break-inside: avoid; }  /* the theme keeps
+  a code block whole: its cell's box too, not an empty box at the foot of a page */
 h1, h2, h3, h4, .admonition-title, .caption { break-after: avoid; }
 span[id^="document-"] + section { break-before: page; }
 #pdf-title { height: 240mm; display: flex; flex-direction: column; justify-content: center; break-after: page; }
