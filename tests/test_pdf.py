@@ -1,7 +1,7 @@
 """The book as one PDF (tools/pdf.py, `make pdf`, the end of `make book`), read back as text with pypdf.
 
 Checks: a title page with the title and a commit of this repository; the contents name every page of _toc.yml
-with the page it starts on; every chapter's title in the text; no raw markup left (`$...$`, `{glue`, `#|`,
+with the page it starts on, and so does the PDF's outline; every chapter's title in the text; no raw markup left (`$...$`, `{glue`, `#|`,
 `{ref}`, `{{`); every glued number the website shows; every line of code/microgpt.py whole; a sane page count;
 every page of the site links the PDF where it is. And the tool: its print CSS wraps a long code line where
 the screen's scrolls, its width check sees the difference, and its refusals are one sentence.
@@ -68,6 +68,19 @@ def test_title_page_and_contents(pages):
         assert found, f"the contents do not list {file} ({heading!r}) with a page number"
         page = int(found.group(1))
         assert plain(heading) in plain(pages[page - 1]), f"{heading!r} is not on page {page}, as the contents say"
+
+
+@pytest.mark.browser
+def test_the_outline_names_every_chapter(pages, site):
+    from pypdf import PdfReader
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+    walk(PdfReader(os.path.join(site, pdf.NAME)).outline)
+    for file, heading in chapter_titles().items():  # whole: Chromium once dropped the space where a title wrapped
+        assert any(heading in title for title in titles), f"the PDF's outline has no {heading!r} ({file})"
 
 
 @pytest.mark.browser

@@ -54,6 +54,7 @@ pre { font-size: 7.5pt !important; padding: 0.5em !important; }  /* a 100-charac
 figure, img, tr, .cell_input, .cell_output, mjx-container[display] { break-inside: avoid; }  /* the theme keeps
   a code block whole: its cell's box too, not an empty box at the foot of a page */
 h1, h2, h3, h4, .admonition-title, .caption { break-after: avoid; }
+h1, h2, h3, h4 { white-space: pre-wrap; }  /* else the outline loses the space where a title wraps */
 span[id^="document-"] + section { break-before: page; }
 #pdf-title { height: 240mm; display: flex; flex-direction: column; justify-content: center; break-after: page; }
 .bd-article h1:first-of-type { display: block !important; }  /* the theme hides it for its own print title */
