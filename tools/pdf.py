@@ -129,7 +129,7 @@ const right = document.body.getBoundingClientRect().right + 1;
 const scrolls = e => e.matches('pre, table, .cell_output, mjx-container[display]') && e.scrollWidth > e.clientWidth + 1;
 return [...document.querySelectorAll('pre, table, img, mjx-container, .cell_output')]
   .filter(e => e.offsetParent !== null && (scrolls(e) || e.getBoundingClientRect().right > right))
-  .map(e => (e.closest('section[id]')?.id || '?') + ': ' + e.textContent.trim().slice(0, 50));
+  .map(e => (e.closest('section[id]')?.id || '?') + ': ' + e.textContent.replace(/\\s+/g, ' ').trim().slice(0, 50));
 """
 
 
@@ -239,12 +239,9 @@ def chapter_pages(pdf, count):
         links = [a.get_object() for a in page.get("/Annots", [])]
         links = [a for a in links if a.get("/Subtype") == "/Link" and "/Dest" in a]
         for link in sorted(links, key=lambda a: -float(a["/Rect"][1])):  # top to bottom
-            dest = link["/Dest"]
-            if isinstance(dest, str) or not hasattr(dest, "__getitem__"):
-                dest = reader.named_destinations[str(dest)]
-                found.append(reader.get_destination_page_number(dest) + 1)
-            else:
-                found.append(index[dest[0].idnum])
+            dest = link["/Dest"]  # [page /XYZ left top zoom], or the name of one
+            dest = reader.named_destinations[str(dest)] if isinstance(dest, str) else dest
+            found.append(index[dest.page.idnum] if hasattr(dest, "page") else index[dest[0].idnum])
     return found[:count]
 
 
