@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code check check-code colab strip bench bench-live serve clean
+.PHONY: book pdf test code check check-code colab strip bench bench-live serve clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,17 @@ $(BIN)/activate: requirements.txt
 
 book: check-code
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ -n "$$CI" ]; then \
+		$(MAKE) --no-print-directory pdf; \
+	else echo "make book: no PDF of the book (it needs chromium and chromedriver; see make pdf)"; fi
+
+# The book as one PDF, _build/html/microgpt.pdf, published with the site and linked from every page's download
+# menu: Jupyter Book's single-page build (_build/singlehtml, from the same jupyter-cache: no chapter runs again)
+# printed by headless Chromium (tools/pdf.py). `make book` ends with it; on a machine without chromium and
+# chromedriver it says so and goes on, except under CI (which installs them), where the missing PDF fails.
+pdf: $(BIN)/activate
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going --quiet
+	$(BIN)/python tools/pdf.py
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)

@@ -79,7 +79,7 @@ def drop_thebe(app, pagename, templatename, context, doctree):
 
 
 def write_live_files(app, exception):
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name != "html":  # (the single page that tools/pdf.py prints: no)
         return
     static = os.path.join(app.outdir, "_static")
     live = os.path.join(static, "live")
