@@ -53,6 +53,9 @@ pre, div.highlight, .cell_output, .output, .pst-scrollable-table-container, mjx-
 pre { font-size: 7.5pt !important; padding: 0.5em !important; }  /* a 100-character line fits */
 figure, img, tr, .cell_input, .cell_output, mjx-container[display] { break-inside: avoid; }  /* the theme keeps
   a code block whole: its cell's box too, not an empty box at the foot of a page */
+.mg-line-map, .mg-line-map div.highlight { break-inside: auto !important; display: block !important; }
+  /* the line map runs over many pages (the theme keeps a highlight-* block whole) */
+.mg-line-map .mg-line { break-inside: avoid; }
 h1, h2, h3, h4, .admonition-title, .caption { break-after: avoid; }
 h1, h2, h3, h4 { white-space: pre-wrap; }  /* else the outline loses the space where a title wraps */
 span[id^="document-"] + section { break-before: page; }
