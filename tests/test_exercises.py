@@ -230,7 +230,7 @@ def test_the_onboarding_page_indexes_every_exercise_and_has_a_checkpoint_per_par
     """how_to_use.md lists the exercises and checkpoints that tools/reading_time.py generates from the chapters."""
     import reading_time
     text = open(os.path.join(ROOT, "book", "how_to_use.md"), encoding="utf-8").read()
-    subs = reading_time.estimates(ROOT)
+    subs = reading_time.substitutions(ROOT)
     used = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text))
     assert used <= set(subs), f"substitutions the page uses but nothing makes: {used - set(subs)}"
     for path in chapters():

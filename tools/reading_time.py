@@ -110,12 +110,17 @@ def estimates(root):
     return out
 
 
+def substitutions(root, language="en"):
+    """Everything the pages substitute: the estimates and the reading paths (book/paths.yml, timed alike)."""
+    import paths
+    return {**estimates(root), **paths.substitutions(root, language)}
+
+
 def add_estimates(app, config):
     if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
         return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
-    import paths  # the reading paths (book/paths.yml) are timed the same way
-    config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir)),
-                                 **paths.substitutions(str(app.srcdir), config.language or "en")}
+    config.myst_substitutions = {**(config.myst_substitutions or {}),
+                                 **substitutions(str(app.srcdir), config.language or "en")}
 
 
 class GeneratedText(SphinxTransform):
