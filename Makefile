@@ -6,15 +6,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book test code check check-code colab strip bench bench-live serve clean
+.PHONY: book test code check check-code colab strip bench bench-live serve clean i18n i18n-check
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
+# The English site into _build/html, then the Chinese one into _build/html/zh (tools/i18n.py: same notebooks,
+# same execution cache). A message left untranslated fails the zh build; `make book ZH=--draft` lets it pass.
+ZH ?=
 book: check-code
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/i18n.py build $(ZH)
+
+# After an English edit: the English messages, fresh, into _build/gettext, then into the catalogs in locale/
+# (new messages empty, changed ones fuzzy: translate them, then `make book` and `make test`).
+i18n: $(BIN)/activate
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/sphinx-intl update -p _build/gettext -l zh_CN -d locale
+
+# The catalogs against a fresh extraction: all translated, none fuzzy or stale, roles/code/math/links kept.
+i18n-check: $(BIN)/activate
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/python tools/i18n.py check
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)

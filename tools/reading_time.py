@@ -105,7 +105,11 @@ def estimates(root):
 def add_estimates(app, config):
     if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
         return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
-    config.myst_substitutions = {**(config.myst_substitutions or {}), **estimates(str(app.srcdir))}
+    values = estimates(str(app.srcdir))
+    if config.language and not config.language.startswith("en"):  # the Chinese edition (tools/i18n.py)
+        from i18n import localized_estimates
+        values = localized_estimates(values, config)
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **values}
 
 
 def setup(app):
