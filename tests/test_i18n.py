@@ -5,8 +5,9 @@ role (with its target), inline code span, math span and link target of its Engli
 exactly the messages of a fresh extraction from the English (needs the build's execution cache); every built
 zh page has the English page's code blocks and outputs and its glued numbers, and no English paragraph left.
 Browser (headless Chromium, the site under a sub-path as on GitHub Pages): every zh page loads without console
-errors, the language switch goes to the same page and back, and the zh search finds 注意力 and 温度; screenshots
-of three zh chapters go to test-artifacts/zh-*.png.
+errors, the language switch goes to the same page and back, the zh search finds 注意力 and 温度, Run live starts
+on a zh chapter and speaks Chinese, and so do the playground's controls; screenshots of three zh chapters go to
+test-artifacts/zh-*.png.
 """
 import functools
 import http.server
@@ -225,3 +226,30 @@ def test_the_zh_search_finds_chinese_words(browser, site, server, query, chapter
             "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
     assert any(r.split("#")[0].endswith("/zh/book/" + chapter) for r in results), \
         f"searching {query} on the zh site does not find {chapter}: {results[:8]}"
+
+
+@pytest.mark.browser
+def test_run_live_and_the_playground_speak_chinese_on_zh_pages(browser, site, server):
+    """Run live works on a zh chapter, in Chinese (book/_static/live/live-i18n.js); the playground's controls too."""
+    zh_pages(site)  # skips without a zh site
+
+    def start_live(driver):
+        driver.execute_script("document.querySelector('.live-toggle').click()")
+        deadline = time.time() + 240
+        while time.time() < deadline:
+            kind = driver.execute_script("return document.querySelector('.live-status').dataset.kind")
+            if kind in ("ready", "error"):
+                break
+            time.sleep(0.5)
+        return driver.execute_script(
+            "return [document.querySelector('.live-status').textContent, "
+            "document.querySelector('.live-toggle').textContent, "
+            "document.querySelector('.live-keys') && document.querySelector('.live-keys').textContent]")
+
+    status, toggle, keys = browser.visit(server + "zh/book/01_tokenizing.html", start_live)
+    assert status.startswith("就绪") and toggle == "在线运行：开" and keys.startswith("Shift+Enter运行"), \
+        (status, toggle, keys)
+    labels = browser.visit(server + "zh/book/playground.html", lambda driver: driver.execute_script(
+        "return [...document.querySelectorAll('#mg-train-button, #mg-inside-button, .mg-controls label')]"
+        ".map(e => e.firstChild.textContent.trim())"))
+    assert {"训练", "看看内部", "步数", "学习率", "温度"} <= set(labels), labels
