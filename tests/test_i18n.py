@@ -127,7 +127,10 @@ def zh_pages(site):
     """The zh site's pages made from the book (not search.html, genindex.html), relative to zh/."""
     zh = os.path.join(site, "zh")
     if not os.path.isfile(os.path.join(zh, "index.html")):
-        pytest.skip("no zh site in the built site: run `make book` (it builds both languages)")
+        reason = "no zh site in the built site: run `make book` (it builds both languages)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so the book should have been built, but there is {reason}")
+        pytest.skip(reason)
     found = []
     for folder, dirs, files in os.walk(zh):
         dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
