@@ -6,18 +6,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: book pdf test code check check-code colab strip bench bench-live serve clean
+.PHONY: book pdf test code check check-code colab strip bench bench-live serve clean i18n i18n-check
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
 
+# The English site into _build/html, then the Chinese one into _build/html/zh (tools/i18n.py: same notebooks,
+# same execution cache). A message left untranslated fails the zh build; `make book ZH=--draft` lets it pass.
+ZH ?=
 book: check-code
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/i18n.py build $(ZH)
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ -n "$$CI" ]; then \
 		$(MAKE) --no-print-directory pdf; \
 	else echo "make book: no PDF of the book (it needs chromium and chromedriver; see make pdf)"; fi
+
 
 # The book as one PDF, _build/html/microgpt.pdf, published with the site and linked from every page's download
 # menu: Jupyter Book's single-page build (_build/singlehtml, from the same jupyter-cache: no chapter runs again)
@@ -26,6 +31,17 @@ book: check-code
 pdf: $(BIN)/activate
 	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going --quiet
 	$(BIN)/python tools/pdf.py
+
+# After an English edit: the English messages, fresh, into _build/gettext, then into the catalogs in locale/
+# (new messages empty, changed ones fuzzy: translate them, then `make book` and `make test`).
+i18n: $(BIN)/activate
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/sphinx-intl update -p _build/gettext -l zh_CN -d locale
+
+# The catalogs against a fresh extraction: all translated, none fuzzy or stale, roles/code/math/links kept.
+i18n-check: $(BIN)/activate
+	$(BIN)/python tools/i18n.py extract
+	$(BIN)/python tools/i18n.py check
 
 test: $(BIN)/activate
 	$(BIN)/python -m pytest -n $(JOBS)

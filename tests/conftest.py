@@ -80,6 +80,9 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("--build-site builds into _build/html; unset MICROGPT_SITE, or leave the option out")
     jupyter_book = os.path.join(os.path.dirname(sys.executable), "jupyter-book")
     result = subprocess.run([jupyter_book, "build", ROOT], cwd=ROOT, capture_output=True, text=True, timeout=3000)
+    if result.returncode == 0:  # then the Chinese edition into _build/html/zh, from the same executed notebooks
+        result = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "i18n.py"), "build"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=3000)
     if result.returncode != 0:
         log = result.stdout[-3000:] + result.stderr[-3000:]
         raise pytest.UsageError(f"--build-site: the book did not build:\n{log}")

@@ -86,7 +86,9 @@ def markdown_list(root=ROOT):
     config = load_config(root)
     lines = [f"- [{title(root, p)}]({colab_url(config, p)}) (`{colab_path(p)}`, generated from `{p}`)"
              for p in chapter_notebooks(root)]
-    return "\n".join([START, f"The website: <{pages_url(config)}>", "", "Open a chapter in Colab:", "",
+    chinese = (f"中文版, the Chinese edition: <{pages_url(config)}zh/> (the same pages, code and numbers, translated "
+               "from the same source; every page links to itself in the other language)")
+    return "\n".join([START, f"The website: <{pages_url(config)}>", "", chinese, "", "Open a chapter in Colab:", "",
                       *lines, END])
 
 

@@ -113,6 +113,7 @@ def setup(app):
     app.connect("html-page-context", mark_chapters)
     app.connect("html-page-context", drop_thebe)
     app.connect("build-finished", write_live_files)
+    app.add_js_file("live-i18n.js", defer="defer")  # the words in the page's language (the Chinese edition)
     app.add_js_file("live.js", defer="defer")
     app.add_js_file("playground.js", defer="defer")
     app.add_js_file("progress.js", defer="defer")

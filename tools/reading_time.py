@@ -119,8 +119,11 @@ def substitutions(root, language="en"):
 def add_estimates(app, config):
     if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
         return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
-    config.myst_substitutions = {**(config.myst_substitutions or {}),
-                                 **substitutions(str(app.srcdir), config.language or "en")}
+    values = substitutions(str(app.srcdir), config.language or "en")
+    if config.language and not config.language.startswith("en"):  # the Chinese edition (tools/i18n.py)
+        from i18n import localized_estimates
+        values = localized_estimates(values, config)
+    config.myst_substitutions = {**(config.myst_substitutions or {}), **values}
 
 
 class GeneratedText(SphinxTransform):

@@ -111,14 +111,17 @@
     }
   }
 
+  // Every text shown goes through T: the page's language (live-i18n.js; English as written without it).
+  const T = (text) => (window.liveText ? window.liveText(text) : text);
+
   function el(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) {
       if (k === "class") e.className = v;
       else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v);
+      else e.setAttribute(k, k === "title" || k === "aria-label" ? T(v) : v);
     }
-    e.append(...children);
+    e.append(...children.map(T));
     return e;
   }
 
@@ -161,7 +164,7 @@
     }
 
     say(text, kind = "") {
-      this.message.textContent = text;
+      this.message.textContent = T(text);
       this.clock.textContent = "";
       this.status.dataset.kind = kind;
     }
@@ -186,8 +189,8 @@
       this.on = true;
       document.body.classList.add("live-on");
       this.cells = this.specs.map((spec, i) => this.makeCell(spec, domCells[i], i));
-      this.toggle.textContent = "Live: on";
-      this.toggle.title = "Switch live mode off (restores the page as it was built)";
+      this.toggle.textContent = T("Live: on");
+      this.toggle.title = T("Switch live mode off (restores the page as it was built)");
       this.toggle.disabled = false;
       this.runAll.hidden = false;
       this.python = new Python();
@@ -201,7 +204,7 @@
       this.cells = [];
       this.on = false;
       document.body.classList.remove("live-on");
-      this.toggle.textContent = "Run live";
+      this.toggle.textContent = T("Run live");
       this.toggle.title = "";
       this.runAll.hidden = this.stopButton.hidden = this.setupOutput.hidden = true;
       this.say("Live mode is off: the page shows the outputs of the build again.");
@@ -412,7 +415,7 @@
 
     setLabel(text) {
       this.summary = text;
-      if (this.label) this.label.textContent = text;
+      if (this.label) this.label.textContent = T(text);
     }
 
     // Run this cell alone; true when what follows may run too.
@@ -464,8 +467,8 @@
     showRunning(on) {
       this.element.classList.toggle("live-running", on);
       if (!this.runButton) return;
-      this.runButton.textContent = on ? "Stop" : "Run";
-      this.runButton.setAttribute("aria-label", `${on ? "Stop" : "Run"} cell ${this.index + 1}`);
+      this.runButton.textContent = T(on ? "Stop" : "Run");
+      this.runButton.setAttribute("aria-label", T(`${on ? "Stop" : "Run"} cell ${this.index + 1}`));
     }
 
     showFigures(pngs) {
@@ -542,7 +545,7 @@
     }
   }
 
-  window.MicrogptLive = {Python, Stopped, root, el, config};
+  window.MicrogptLive = {Python, Stopped, root, el, config, T};
 
   function init() {
     const meta = document.querySelector('meta[name="microgpt-live"]');

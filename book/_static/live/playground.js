@@ -12,7 +12,7 @@
   const STEP = /^step\s+(\d+)\s*\/\s*(\d+)\s*\|\s*loss\s+([\d.]+)\s*$/;
   const WINDOW = 50; // the moving average of the book's loss plots (shorter for short runs)
   const SVG = "http://www.w3.org/2000/svg";
-  const {Python, Stopped, el} = window.MicrogptLive || {};
+  const {Python, Stopped, el, T: tr} = window.MicrogptLive || {};  // tr: the words in the page's language
 
   let ui = null; // the page's controls and views, made once by init()
   const state = {
@@ -100,7 +100,7 @@
 
   function say(text, kind = "") {
     ui.progress.textContent = "";
-    ui.status.textContent = text;
+    ui.status.textContent = tr(text);
     ui.status.dataset.kind = kind;
   }
 
@@ -205,8 +205,8 @@
       state.losses.push(parseFloat(m[3]));
       state.total = parseInt(m[2], 10);
       const ms = performance.now() - state.trainStart;
-      ui.progress.textContent = `step ${m[1]} / ${m[2]}, loss ${m[3]} · ` +
-        `${(ms / state.losses.length).toFixed(0)} ms per step · ${(ms / 1000).toFixed(1)} s`;
+      ui.progress.textContent = tr(`step ${m[1]} / ${m[2]}, loss ${m[3]} · ` +
+        `${(ms / state.losses.length).toFixed(0)} ms per step · ${(ms / 1000).toFixed(1)} s`);
     }
     drawCurve();
   }
@@ -235,9 +235,9 @@
   async function trained() {
     setReady(true);
     state.draws = 0; // the first names at temperature 0.5 are the ones code/microgpt.py prints for this run
-    ui.sampleNote.textContent = `From the model after ${state.model.steps} steps (seed ${state.model.seed}). ` +
+    ui.sampleNote.textContent = tr(`From the model after ${state.model.steps} steps (seed ${state.model.seed}). ` +
       "At temperature 0.5 the first draws are the ones `python code/microgpt.py` prints with these settings. " +
-      "Move the slider: the same random draws at another temperature. Names in italics are in the training data.";
+      "Move the slider: the same random draws at another temperature. Names in italics are in the training data.");
     await sample();
     await lookInside();
   }
@@ -264,7 +264,7 @@
     const path = (points) => points.map(([i, v], k) => `${k ? "L" : "M"}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join("");
     const span = Math.max(1, Math.min(WINDOW, Math.round(n / 10)));
     const ticks = [0, 1, 2, 3, 4].filter((v) => v <= top);
-    return svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "training loss by step"},
+    return svg("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": tr("training loss by step")},
       ...ticks.flatMap((v) => [
         svg("line", {class: "mg-grid", x1: L, x2: W - R, y1: y(v), y2: y(v)}),
         svg("text", {class: "mg-tick", x: L - 6, y: y(v) + 4, "text-anchor": "end"}, String(v))]),
@@ -312,7 +312,7 @@
     try {
       await state.sampling;
     } catch (e) {
-      if (!(e instanceof Stopped)) ui.sampleNote.textContent = `Sampling failed: ${e.message}`;
+      if (!(e instanceof Stopped)) ui.sampleNote.textContent = tr(`Sampling failed: ${e.message}`);
     } finally {
       state.sampling = null;
     }
@@ -350,7 +350,7 @@
       ui.inside.dataset.name = name;
       ui.inside.dataset.steps = r.steps;
     } catch (e) {
-      if (!(e instanceof Stopped)) ui.inside.textContent = `Look inside failed: ${e.message}`;
+      if (!(e instanceof Stopped)) ui.inside.textContent = tr(`Look inside failed: ${e.message}`);
     }
   }
 
