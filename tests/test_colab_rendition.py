@@ -518,8 +518,10 @@ MATHJAX = os.path.join(sysconfig.get_paths()["purelib"], "sphinx-mathjax-offline
 MATHJAX_CONFIG = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
                   "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true}};</script>")
 # (chapter, a sentence of its prose that shows glued numbers)
-SHOWN = [("book/06_gpt.ipynb", "The total is"),
-         ("book/07_optimization.ipynb", "This last row is the finished microgpt")]
+SHOWN = [("book/06_gpt.ipynb", "The total is", None),
+         ("book/07_optimization.ipynb", "This last row is the finished microgpt", None),
+         ("book/06_gpt.ipynb", "总数是", "zh_CN"),  # the Chinese edition: bold and links beside Chinese punctuation
+         ("book/13_evidence.ipynb", "在microgpt的预算下", "zh_CN")]
 
 
 def as_colab_shows_it(nb):
@@ -532,12 +534,12 @@ def as_colab_shows_it(nb):
     return nb
 
 
-def colab_html(chapter, folder):
+def colab_html(chapter, folder, language=None):
     """The Colab notebook rendered by nbconvert's classic template, with the site's offline MathJax."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="classic")
     exporter.mathjax_url = "file://" + os.path.abspath(MATHJAX)
-    html, _ = exporter.from_notebook_node(as_colab_shows_it(committed(chapter)))
+    html, _ = exporter.from_notebook_node(as_colab_shows_it(committed(chapter, language)))
     html = html.replace("<!-- Load mathjax -->", MATHJAX_CONFIG + "\n<!-- Load mathjax -->", 1)
     path = os.path.join(folder, os.path.splitext(os.path.basename(chapter))[0] + ".html")
     with open(path, "w", encoding="utf-8") as f:
@@ -568,32 +570,37 @@ return {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("chapter, sentence", SHOWN, ids=[os.path.basename(c) for c, _ in SHOWN])
-def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
+@pytest.mark.parametrize("chapter, sentence, language", SHOWN,
+                         ids=[("zh-" if language else "") + os.path.basename(c) for c, _, language in SHOWN])
+def test_screenshots_of_colab_notebooks(chapter, sentence, language, chromium, tmp_path):
     """Folded setup, readable links, numbers in the prose and folded solutions, as screenshots in test-artifacts/."""
     assert os.path.isfile(MATHJAX), MATHJAX
-    page = colab_html(chapter, tmp_path)
+    page = colab_html(chapter, tmp_path, language)
+    word = colab_zh.WORDS if language else {}
 
     def read(driver):
         driver.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(1));")
         return driver.execute_script(FACTS, SITE)
     facts = chromium.visit("file://" + page, read)
-    stem = os.path.splitext(os.path.basename(chapter))[0]
+    stem = ("zh-" if language else "") + os.path.splitext(os.path.basename(chapter))[0]
     os.makedirs(ARTIFACTS, exist_ok=True)
 
     assert facts["first_code"].startswith(f"#@title {colab.SETUP_TITLE}") and facts["first_code"].count("\n") <= 2
     assert facts["details"]
-    assert all(not is_open and summary.startswith("Solution") for is_open, summary in facts["details"])
+    solution = word.get("Solution", "Solution")
+    assert all(not is_open and summary.startswith(solution) for is_open, summary in facts["details"])
     assert len(facts["links"]) > 5 and all(text.strip() and not re.search(r"[{}`]", text) for text in facts["links"])
-    assert not myst_leftovers(facts["prose"]) and facts["math"] > 0
-    build = committed(chapter)
+    build = committed(chapter, language)
+    has_math = any("$" in c.source for c in build.cells if c.cell_type == "markdown")
+    assert not myst_leftovers(facts["prose"]) and (facts["math"] > 0) == has_math
+    assert "**" not in facts["prose"]  # every bold rendered (next to Chinese punctuation too)
     paragraph = next(c.source for c in build.cells if c.cell_type == "markdown" and sentence in c.source)
     numbers = re.findall(r"\d[\d,.]*\d", re.sub(r"\]\([^)]*\)", "]", paragraph))  # not in link targets
     assert numbers and all(n in facts["prose"] for n in numbers)
 
     chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
     for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"),
-                        ("exercises", "//h2[starts-with(., 'Exercises')]")]:
+                        ("exercises", f"//h2[starts-with(., '{'练习' if language else 'Exercises'}')]")]:
         element = chromium.driver.find_element("xpath", xpath)
         chromium.driver.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
         chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))
