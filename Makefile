@@ -52,7 +52,7 @@ quick: $(BIN)/activate
 
 # Everything generated from the chapters: setup and recap cells, code/*.py, the block list in CONTRIBUTING.md,
 # the ladder tables of chapters 2-7, the README's Colab links, and (from the numbers of the last `make book`) the
-# Colab edition in colab/. `make code` rewrites it all or nothing (tools/make_code.py; colab/ only when the last
+# Colab edition in colab/ and its Chinese edition in colab/zh/ (from the translations in locale/zh_CN/). `make code` rewrites it all or nothing (tools/make_code.py; colab/ only when the last
 # build ran every chapter as it is now). `make check` verifies it without a build, one sentence per stale file:
 # the Colab edition with every glued number as a placeholder, or with the build's numbers where the build is
 # current. `make book` needs only the first three checks: the Colab edition is made from its numbers.
@@ -68,7 +68,7 @@ check-code: $(BIN)/activate
 	$(BIN)/python tools/colab_links.py --check
 
 colab: $(BIN)/activate
-	$(BIN)/python tools/colab.py   # colab/*.ipynb from book/*.ipynb and the numbers of the last `make book`
+	$(BIN)/python tools/colab.py   # colab/ and colab/zh/ from book/*.ipynb, locale/zh_CN/ and the last build
 
 strip: $(BIN)/activate
 	$(BIN)/python tools/tangle.py --strip

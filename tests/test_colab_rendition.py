@@ -7,6 +7,8 @@
   fails on a hand edit or without a build;
 - the README's Colab links and the website's Colab button open committed Colab notebooks, and every link to
   the website points at a page and an anchor that the built site has.
+- the Chinese edition, colab/zh/NN_name.ipynb: up to date, code cells identical to the English edition's, no
+  untranslated prose (a CJK ratio per paragraph), no MyST left, links to the zh website that resolve.
 Running every Colab notebook alone is tests/test_colab_run.py.
 """
 import ast
@@ -25,7 +27,9 @@ from chapter import GLUE_SHIM, is_setup, strip_directives, without_glue_shim
 from conftest import BUILD, ROOT, Chromium, executed_notebook
 
 import colab
+import colab_launch
 import colab_links
+import colab_zh
 import glued
 
 CONFIG = colab_links.load_config()
@@ -34,8 +38,11 @@ IDS = [os.path.splitext(os.path.basename(p))[0] for p in CHAPTERS]
 SITE = colab_links.pages_url(CONFIG)
 
 
-def committed(chapter):
-    return nbformat.read(os.path.join(ROOT, colab_links.colab_path(chapter)), as_version=4)
+ZH = colab_zh.LANGUAGE
+
+
+def committed(chapter, language=None):
+    return nbformat.read(os.path.join(ROOT, colab_links.colab_path(chapter, language)), as_version=4)
 
 
 def need_build():
@@ -248,7 +255,8 @@ def test_site_urls_follow_the_repository_address():
 
 def test_every_chapter_has_a_colab_notebook_and_nothing_else_is_there():
     expected = {os.path.basename(p) for p in CHAPTERS}
-    assert set(os.listdir(os.path.join(ROOT, colab.COLAB_DIR))) == expected
+    assert set(os.listdir(os.path.join(ROOT, colab.COLAB_DIR))) == expected | {colab_zh.COLAB_SUBDIR}
+    assert set(os.listdir(os.path.join(ROOT, colab.COLAB_DIR, colab_zh.COLAB_SUBDIR))) == expected
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
@@ -319,24 +327,26 @@ def build_glue():
     return {chapter: executed_glue(chapter) for chapter in CHAPTERS}
 
 
+@pytest.mark.parametrize("language", [None, ZH], ids=["en", "zh"])
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_every_number_in_the_prose_is_the_builds(chapter, build_glue):
+def test_every_number_in_the_prose_is_the_builds(chapter, language, build_glue):
+    """(In Chinese too: the translation keeps every glue role, and shows the build's number.)"""
     from myst_nb.core.variables import format_plain_text  # what the website shows, formatted by myst-nb itself
     slots = []
 
     def slot(doc, key, fmt_spec, role):
         slots.append((doc, key, fmt_spec if role == "glue:text" else ""))
         return f"@@slot{len(slots) - 1}@@"
-    template = colab.render_chapter(chapter, glue=slot)
+    template = colab.render_chapter(chapter, glue=slot, language=language)
     measured = {doc: glued.declared_measured(os.path.join(ROOT, doc)) for doc, _, _ in slots}
-    nb = committed(chapter)
-    assert len(template.cells) == len(nb.cells), f"{colab_links.colab_path(chapter)} is stale: run `make colab`"
+    nb = committed(chapter, language)
+    assert len(template.cells) == len(nb.cells), f"{colab_links.colab_path(chapter, language)} is stale: run `make colab`"
     checked = 0
     for mine, theirs in zip(template.cells, nb.cells):
         parts = re.split(r"@@slot(\d+)@@", mine.source)
         pattern = "".join(re.escape(p) if i % 2 == 0 else "(.+?)" for i, p in enumerate(parts))
         match = re.fullmatch(pattern, theirs.source, re.S)
-        assert match, f"{colab_links.colab_path(chapter)} is stale near {mine.source[:80]!r}: run `make colab`"
+        assert match, f"{colab_links.colab_path(chapter, language)} is stale near {mine.source[:80]!r}: run `make colab`"
         for index, shown in zip(parts[1::2], match.groups()):
             doc, key, fmt_spec = slots[int(index)]
             if measured[doc](key):
@@ -345,7 +355,7 @@ def test_every_number_in_the_prose_is_the_builds(chapter, build_glue):
             assert key in build_glue[doc], f"{doc} glued no {key!r}"
             expected = format_plain_text(build_glue[doc][key], fmt_spec)
             assert shown == expected, \
-                f"{colab_links.colab_path(chapter)} shows {key} = {shown!r}, the build glued {expected!r}"
+                f"{colab_links.colab_path(chapter, language)} shows {key} = {shown!r}, the build glued {expected!r}"
             checked += 1
     glued_in_prose = len(re.findall(r"\{glue(:text|:md)?\}`", "".join(
         c.source for c in nbformat.read(os.path.join(ROOT, chapter), as_version=4).cells if c.cell_type == "markdown")))
@@ -369,7 +379,7 @@ def test_committed_colab_notebooks_are_up_to_date():
 
 
 def copy_book(tmp_path):
-    for name in ("book", "colab", "tools"):
+    for name in ("book", "colab", "tools", "locale"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(os.path.join(ROOT, name), tmp_path / name)
@@ -508,8 +518,10 @@ MATHJAX = os.path.join(sysconfig.get_paths()["purelib"], "sphinx-mathjax-offline
 MATHJAX_CONFIG = ("<script>window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], "
                   "displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']], processEscapes: true}};</script>")
 # (chapter, a sentence of its prose that shows glued numbers)
-SHOWN = [("book/06_gpt.ipynb", "The total is"),
-         ("book/07_optimization.ipynb", "This last row is the finished microgpt")]
+SHOWN = [("book/06_gpt.ipynb", "The total is", None),
+         ("book/07_optimization.ipynb", "This last row is the finished microgpt", None),
+         ("book/06_gpt.ipynb", "总数是", "zh_CN"),  # the Chinese edition: bold and links beside Chinese punctuation
+         ("book/13_evidence.ipynb", "在microgpt的预算下", "zh_CN")]
 
 
 def as_colab_shows_it(nb):
@@ -522,12 +534,12 @@ def as_colab_shows_it(nb):
     return nb
 
 
-def colab_html(chapter, folder):
+def colab_html(chapter, folder, language=None):
     """The Colab notebook rendered by nbconvert's classic template, with the site's offline MathJax."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="classic")
     exporter.mathjax_url = "file://" + os.path.abspath(MATHJAX)
-    html, _ = exporter.from_notebook_node(as_colab_shows_it(committed(chapter)))
+    html, _ = exporter.from_notebook_node(as_colab_shows_it(committed(chapter, language)))
     html = html.replace("<!-- Load mathjax -->", MATHJAX_CONFIG + "\n<!-- Load mathjax -->", 1)
     path = os.path.join(folder, os.path.splitext(os.path.basename(chapter))[0] + ".html")
     with open(path, "w", encoding="utf-8") as f:
@@ -558,32 +570,37 @@ return {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("chapter, sentence", SHOWN, ids=[os.path.basename(c) for c, _ in SHOWN])
-def test_screenshots_of_colab_notebooks(chapter, sentence, chromium, tmp_path):
+@pytest.mark.parametrize("chapter, sentence, language", SHOWN,
+                         ids=[("zh-" if language else "") + os.path.basename(c) for c, _, language in SHOWN])
+def test_screenshots_of_colab_notebooks(chapter, sentence, language, chromium, tmp_path):
     """Folded setup, readable links, numbers in the prose and folded solutions, as screenshots in test-artifacts/."""
     assert os.path.isfile(MATHJAX), MATHJAX
-    page = colab_html(chapter, tmp_path)
+    page = colab_html(chapter, tmp_path, language)
+    word = colab_zh.WORDS if language else {}
 
     def read(driver):
         driver.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(1));")
         return driver.execute_script(FACTS, SITE)
     facts = chromium.visit("file://" + page, read)
-    stem = os.path.splitext(os.path.basename(chapter))[0]
+    stem = ("zh-" if language else "") + os.path.splitext(os.path.basename(chapter))[0]
     os.makedirs(ARTIFACTS, exist_ok=True)
 
     assert facts["first_code"].startswith(f"#@title {colab.SETUP_TITLE}") and facts["first_code"].count("\n") <= 2
     assert facts["details"]
-    assert all(not is_open and summary.startswith("Solution") for is_open, summary in facts["details"])
+    solution = word.get("Solution", "Solution")
+    assert all(not is_open and summary.startswith(solution) for is_open, summary in facts["details"])
     assert len(facts["links"]) > 5 and all(text.strip() and not re.search(r"[{}`]", text) for text in facts["links"])
-    assert not myst_leftovers(facts["prose"]) and facts["math"] > 0
-    build = committed(chapter)
+    build = committed(chapter, language)
+    has_math = any("$" in c.source for c in build.cells if c.cell_type == "markdown")
+    assert not myst_leftovers(facts["prose"]) and (facts["math"] > 0) == has_math
+    assert "**" not in facts["prose"]  # every bold rendered (next to Chinese punctuation too)
     paragraph = next(c.source for c in build.cells if c.cell_type == "markdown" and sentence in c.source)
     numbers = re.findall(r"\d[\d,.]*\d", re.sub(r"\]\([^)]*\)", "]", paragraph))  # not in link targets
     assert numbers and all(n in facts["prose"] for n in numbers)
 
     chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-top.png"))
     for name, xpath in [("numbers", f"//p[contains(., '{sentence}')]"),
-                        ("exercises", "//h2[starts-with(., 'Exercises')]")]:
+                        ("exercises", f"//h2[starts-with(., '{'练习' if language else 'Exercises'}')]")]:
         element = chromium.driver.find_element("xpath", xpath)
         chromium.driver.execute_script("arguments[0].scrollIntoView(); window.scrollBy(0, -80);", element)
         chromium.driver.save_screenshot(os.path.join(ARTIFACTS, f"colab-{stem}-{name}.png"))
@@ -597,3 +614,249 @@ def test_fences_are_found_as_markdown_it_finds_them():
         ("directive", "note", "", {}, "n"), ("code", "```python\ny\n```"), ("text", "b")]
     with pytest.raises(colab.ColabError, match="is never closed"):
         colab.parse_blocks("```{note}\nabc")
+
+
+# --- the Chinese edition, colab/zh/ ------------------------------------------------------------------------------
+
+ZH_DEMO = {  # the made-up chapter's units (as Sphinx writes their msgids) and their translations
+    "Demo: a chapter": "演示：一章",
+    "A {term}`token`, many {term}`tokens <token>`, the {term}`KV cache`. See {ref}`ch-demo`, {ref}`the figure "
+    "<fig-demo>`, {numref}`fig-demo` and {ref}`ex-demo`.":
+        "一个{term}`词元 <token>`（token），许多{term}`词元 <token>`，{term}`键值缓存 <KV cache>`。参见{ref}`ch-demo`、"
+        "{ref}`那张图 <fig-demo>`、{numref}`fig-demo`和{ref}`ex-demo`。",
+    "Numbers": "数字",
+    "There are {glue:text}`n_names` names, {glue:text}`01_other.ipynb::loss:s` nats, {glue}`shown` and "
+    "{glue:text}`ratio:.1f`. Math: $e^{x}$ and":
+        "共有{glue:text}`n_names`个名字，{glue:text}`01_other.ipynb::loss:s`奈特，{glue}`shown`以及"
+        "{glue:text}`ratio:.1f`。数学：$e^{x}$以及",
+    "A note with a {term}`token`.": "一条提到{term}`词元 <token>`的注。",
+    "Careful A warning.": "小心：一条警告。",
+    "A title": "一个标题",
+    "With a title.": "带标题。",
+    "Exercises": "练习",
+    "What is $1 + 1$?": "$1 + 1$等于几？",
+    "First, the code:": "先看代码：",
+    "It is 2, as {glue:text}`n_names` minus the rest shows.": "是2，正如{glue:text}`n_names`减去其余部分所示。",
+    "Think harder.": "再想想。",
+    "Recap": "小结",
+    "Done.": "完成。",
+    "A {term}`token` plot.": "一张{term}`词元 <token>`图。",
+}
+
+
+def write_catalog(root, docname, messages):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    catalog = Catalog(locale="zh_CN")
+    for msgid, msgstr in messages.items():
+        catalog.add(msgid, msgstr)
+    path = colab_zh.catalog_path(docname, str(root))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        write_po(f, catalog)
+
+
+@pytest.fixture(scope="module")
+def demo_zh(tmp_path_factory):
+    root = tmp_path_factory.mktemp("book")
+    chapter = make_book(root)
+    write_catalog(root, "book/01_demo", ZH_DEMO)
+    english = colab.render_chapter(chapter, colab.Site(str(root)), fake_glue, root=str(root))
+    chinese = colab.render_chapter(chapter, colab.Site(str(root), ZH), fake_glue, root=str(root), language=ZH)
+    return english, chinese
+
+
+def test_demo_zh_translates_before_the_myst_becomes_markdown(demo_zh):
+    english, chinese = demo_zh
+    text = "\n\n".join(sources(chinese, "markdown"))
+    assert not myst_leftovers(text), myst_leftovers(text)
+    glossary, page = SITE + "zh/book/glossary.html", SITE + "zh/book/01_demo.html"
+    assert (f"一个[词元]({glossary}#term-token)（token），许多[词元]({glossary}#term-token)，"
+            f"[键值缓存]({glossary}#term-KV-cache)。") in text  # a translated term keeps the English term's id
+    assert (f"参见[演示：一章]({page})、[那张图]({page}#fig-demo)、[一张词元图。]({page}#fig-demo)和"
+            f"[Predict, then run]({page}#ex-demo)。") in text  # titles from the catalog; an exercise's: not there
+    assert "# 演示：一章" in text and "## 数字" in text and "(ch-demo)=" not in text
+    assert "共有32,033个名字，2.463奈特，a, b以及1.2。数学：$e^{x}$以及" in text  # numbers pasted into the translation
+    assert "$$\\begin{aligned}a &= b\\\\ c &= d\\end{aligned}$$" in text  # display math: no message, kept
+    assert f"> **注意**\n>\n> 一条提到[词元]({glossary}#term-token)的注。" in text
+    assert "> **一个标题**\n>\n> 带标题。" in text and "> **警告**\n>\n> 小心：一条警告。" in text
+    assert "> **练习 (Predict, then run)**\n>\n> $1 + 1$等于几？" in text
+    assert "<details><summary>解答</summary>\n\n先看代码：" in text and "<summary>解答（续）</summary>" in text
+    assert "> **图**\n>\n> 一张[词元](" in text and "- 完成。" in text
+    assert SITE + "zh/book/01_demo.html" in chinese.cells[0].source and "edit" not in chinese.cells[0].source
+    assert [c for c in english.cells if c.cell_type == "code"] == [c for c in chinese.cells if c.cell_type == "code"]
+    assert [c.cell_type for c in english.cells] == [c.cell_type for c in chinese.cells]
+
+
+def test_translator_replaces_every_unit_and_keeps_the_rest(tmp_path):
+    """Headings, paragraphs, list items (with their continuation lines), quotes, table cells: each becomes its
+    translation on one line, its prefix kept; labels and display math have no message and stay."""
+    messages = {"Title": "标题", "One paragraph over two lines.": "一段，两行。", "An item that wraps.": "一个换行的条目。",
+                "Second": "第二", "Quoted.": "引文。", "Model": "模型", "Loss": "损失", "bigram": "二元模型",
+                "2.46": "2.46"}
+    write_catalog(tmp_path, "book/01_x", messages)
+    translate = colab_zh.Translator("book/01_x.ipynb", str(tmp_path))
+    source = ("(sec-x)=\n## Title\n\nOne paragraph\nover two lines.\n\n1. An item\n   that wraps.\n2. Second\n\n"
+              "> Quoted.\n\n$$x = 1$$\n\n| Model | Loss |\n|---|---:|\n| bigram | 2.46 |")
+    assert translate(source) == ("(sec-x)=\n## 标题\n\n一段，两行。\n\n1. 一个换行的条目。\n2. 第二\n\n> 引文。\n\n$$x = 1$$\n\n"
+                                 "| 模型 | 损失 |\n|---|---:|\n| 二元模型 | 2.46 |")
+
+
+def test_an_untranslated_unit_stops_the_tool_in_one_sentence(tmp_path):
+    root = tmp_path
+    chapter = make_book(root)
+    write_catalog(root, "book/01_demo", {k: v for k, v in ZH_DEMO.items() if k != "Think harder."})
+    with pytest.raises(colab_zh.TranslationError) as error:
+        colab.render_chapter(chapter, colab.Site(str(root), ZH), fake_glue, root=str(root), language=ZH)
+    assert str(error.value) == ("book/01_demo.ipynb has no Chinese translation for the text 'Think harder.': "
+                                "translate it in locale/zh_CN/LC_MESSAGES/book/01_demo.po.")
+    write_catalog(root, "book/01_demo", {**ZH_DEMO, "Think harder.": ""})  # an empty msgstr is no translation
+    with pytest.raises(colab_zh.TranslationError, match="'Think harder.'"):
+        colab.render_chapter(chapter, colab.Site(str(root), ZH), fake_glue, root=str(root), language=ZH)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_zh_code_cells_are_the_english_editions(chapter):
+    """Byte for byte, metadata included: so running one zh notebook (tests/test_colab_run.py) stands for all."""
+    english, chinese = committed(chapter), committed(chapter, ZH)
+    assert [c.cell_type for c in chinese.cells] == [c.cell_type for c in english.cells]
+    assert [c for c in chinese.cells if c.cell_type == "code"] == [c for c in english.cells if c.cell_type == "code"]
+    assert chinese.metadata == english.metadata
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_no_myst_is_left_in_the_zh_markdown(chapter):
+    problems = [(i, what, snippet) for i, cell in enumerate(committed(chapter, ZH).cells)
+                if cell.cell_type == "markdown" for what, snippet in myst_leftovers(cell.source)]
+    assert not problems, f"{colab_links.colab_path(chapter, ZH)}: MyST left in Colab's Markdown: {problems[:5]}"
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# English that stays in a zh paragraph on purpose: exercise titles (the catalogs have none yet: the zh website
+# shows them in English too), and model names in a table.
+ENGLISH_ALLOWED = [re.compile(r"\*\*练习 \([^()]*\)\*\*"), re.compile(r"GPT-2 small|GPT-3")]
+
+
+def english_left(markdown):
+    """The paragraphs, headings and table cells of Colab Markdown that read as English: a word and no Chinese,
+    or four words or more and fewer Chinese characters than words (code, math, link targets aside)."""
+    found = []
+    for token in colab_zh.UNITS.parse(markdown):
+        if token.type != "inline" or any(p.fullmatch(token.content.strip()) for p in ENGLISH_ALLOWED):
+            continue
+        text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\]\([^)]*\)|<https?://[^>]*>|<[^>]+>", "", token.content,
+                      flags=re.S)
+        words, chinese = len(re.findall(r"[A-Za-z]{2,}", text)), len(CJK.findall(text))
+        if (words >= 1 and chinese == 0) or (words >= 4 and chinese < words):
+            found.append(token.content[:100])
+    return found
+
+
+def test_the_english_scanner_finds_english():
+    assert english_left("## Exercises") and english_left("- One item in English.")
+    assert english_left("| 模型 | 损失 |\n|---|---|\n| 二元 | The loss |") and english_left("中文 and a long English sentence left")
+    assert not english_left("## 练习\n\n用`encode(\"Emma\", uchars)`检查。\n\n**练习 (Break it: one run)**")
+    assert not english_left("[numpy版的microgpt](https://x.github.io/y/zh/book/12_numpy.html)\n\n$\\text{loss} = x$")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_no_english_prose_is_left_in_the_zh_edition(chapter):
+    left = [text for cell in committed(chapter, ZH).cells if cell.cell_type == "markdown"
+            for text in english_left(cell.source)]
+    assert not left, f"{colab_links.colab_path(chapter, ZH)} has English prose left: {left[:5]}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
+def test_zh_emphasis_renders(chapter):
+    """Bold and italics next to Chinese punctuation: `**敲除它。**取` is no bold in CommonMark (nor on the website);
+    `**敲除它**。取` is. No `*` may be left over once the Markdown is parsed."""
+    for cell in committed(chapter, ZH).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for token in colab_zh.UNITS.parse(cell.source):
+            if token.type != "inline" or re.search(r"\$.*\*.*\$", token.content):  # ($a*b$ is math)
+                continue
+            for child in token.children:
+                assert not (child.type == "text" and "*" in child.content), \
+                    f"{colab_links.colab_path(chapter, ZH)}: emphasis that does not render: {token.content[:120]!r}"
+
+
+def test_check_sees_a_hand_edit_of_the_zh_edition_and_a_stale_translation(tmp_path):
+    root = copy_book(tmp_path)
+    path = root / colab.COLAB_DIR / colab_zh.COLAB_SUBDIR / "06_gpt.ipynb"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("## 概览", "## 总览", 1), encoding="utf-8")
+    code, out = run_check(root, tmp_path / "no-build")
+    assert code == 1 and out.startswith("colab/zh/06_gpt.ipynb is out of date") and "\n" not in out, out
+    path.write_text(original, encoding="utf-8")
+    (root / colab.COLAB_DIR / colab_zh.COLAB_SUBDIR / "99_stray.ipynb").write_text(original, encoding="utf-8")
+    assert run_check(root, tmp_path / "no-build") == (
+        1, "colab/zh/99_stray.ipynb belongs to no chapter of _toc.yml: delete it (`make colab` does).")
+    os.remove(root / colab.COLAB_DIR / colab_zh.COLAB_SUBDIR / "99_stray.ipynb")
+    chapter = root / "book" / "06_gpt.ipynb"  # an English edit that the catalog has not caught up with
+    nb = nbformat.read(str(chapter), as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "markdown" and "## Overview" in c.source)
+    cell.source = cell.source.replace("## Overview", "## At a glance")
+    nbformat.write(nb, str(chapter))
+    assert run_check(root, tmp_path / "no-build")[0] == 1  # (colab/06_gpt.ipynb is stale: it says so first)
+    with pytest.raises(colab_zh.TranslationError) as error:
+        colab.render_chapter("book/06_gpt.ipynb", colab.Site(str(root), ZH), colab.any_value, str(root), ZH)
+    assert str(error.value) == ("book/06_gpt.ipynb has no Chinese translation for the text 'At a glance': "
+                                "translate it in locale/zh_CN/LC_MESSAGES/book/06_gpt.po.")
+
+
+def test_readme_zh_colab_links_open_committed_zh_notebooks():
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    block = colab_links.readme_block(readme, ZH)
+    assert block == colab_links.markdown_list(language=ZH), "run `.venv/bin/python tools/colab_links.py --write`"
+    urls = re.findall(r"\((https://colab\.research\.google\.com/[^)]+)\)", block)
+    assert len(urls) == len(CHAPTERS)
+    for url, chapter in zip(urls, CHAPTERS):
+        assert in_repository(url) == colab_links.colab_path(chapter, ZH) == f"colab/zh/{os.path.basename(chapter)}"
+        assert_committed_rendition(url)
+    assert colab_links.readme_block(readme) != block  # two lists, English and Chinese
+
+
+class FakeApp:
+    def __init__(self, language):
+        self.srcdir = ROOT
+        self.config = type("Config", (), {"language": language})()
+
+
+@pytest.mark.parametrize("language, folder", [(None, "colab/"), ("en", "colab/"), ("zh_CN", "colab/zh/")])
+def test_the_colab_button_follows_the_sites_language(language, folder):
+    """On the zh website (language zh_CN) the Colab button opens colab/zh/ (checked here on the hook itself:
+    the zh site is built by tools/i18n.py)."""
+    button = {"text": "Colab", "url": "https://colab.research.google.com/github/x/y/blob/main/book/06_gpt.ipynb"}
+    context = {"header_buttons": [{"label": "launch-buttons", "buttons": [button]}]}
+    colab_launch.point_colab_at_rendition(FakeApp(language), "book/06_gpt", "page.html", context, None)
+    assert in_repository(button["url"]) == folder + "06_gpt.ipynb"
+    assert_committed_rendition(button["url"])
+
+
+def test_zh_links_resolve_on_the_built_zh_site():
+    """Every link from a zh Colab notebook to the website names a page of the zh site and an id on that page
+    (glossary terms included: a translated term keeps the English term's id)."""
+    site = os.path.join(built_site(), "zh")
+    if not os.path.isfile(os.path.join(site, "index.html")):
+        pytest.skip("no zh site in the built site (it is built with the English one by `make book`)")
+    ids, checked = {}, 0
+    for chapter in CHAPTERS:
+        for number, cell in enumerate(committed(chapter, ZH).cells):
+            if cell.cell_type != "markdown":
+                continue
+            site_links = r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>"
+            for url in re.findall(site_links, cell.source):
+                url = url[0] or url[1]
+                if not url.startswith(SITE + "zh/"):  # only the first cell links the English page, by name
+                    assert number == 0, f"{colab_links.colab_path(chapter, ZH)} links to the English site: {url}"
+                    continue
+                page, _, anchor = url[len(SITE + "zh/"):].partition("#")
+                path = os.path.join(site, page)
+                assert os.path.isfile(path), f"{colab_links.colab_path(chapter, ZH)} links to {url}: no such page"
+                if anchor:
+                    if page not in ids:
+                        ids[page] = set(re.findall(r'\bid="([^"]+)"', open(path, encoding="utf-8").read()))
+                    assert anchor in ids[page], f"{colab_links.colab_path(chapter, ZH)} links to {url}: no such id"
+                checked += 1
+    assert checked > 100, checked

@@ -8,7 +8,7 @@ from conftest import ROOT, assert_one_sentence
 
 
 def copy_repository(tmp_path):
-    for name in ("book", "code", "colab", "tools"):
+    for name in ("book", "code", "colab", "tools", "locale"):
         shutil.copytree(os.path.join(ROOT, name), tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("_config.yml", "_toc.yml", "README.md", "CONTRIBUTING.md"):
         shutil.copy(os.path.join(ROOT, name), tmp_path / name)

@@ -11,7 +11,11 @@ The chapters are written in MyST for the website. Colab renders plain Markdown a
 - the setup cell is one folded form cell, and a cell that raises on purpose catches and prints its error,
   so that *Run all* completes.
 
-    python tools/colab.py            # (re)write colab/*.ipynb (needs a built book: `make book` first)
+It writes the Chinese edition too, colab/zh/NN_name.ipynb: the same notebook with every unit of prose replaced
+by its translation from locale/zh_CN/ before the MyST becomes Markdown, links to the zh website, and the same
+code cells, byte for byte (tools/colab_zh.py).
+
+    python tools/colab.py            # (re)write colab/*.ipynb and colab/zh/*.ipynb (needs `make book` first)
     python tools/colab.py --check    # exit 1 if a committed file differs from what would be written
 
 MICROGPT_BUILD points at another build folder than _build (as for tests/test_ladder.py).
@@ -29,6 +33,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 import colab_links
+import colab_zh
 import glued
 from chapter import ROOT, is_glue_cell, is_setup, strip_directives, tags, toc_files, without_glue_shim
 COLAB_DIR = "colab"
@@ -49,9 +54,12 @@ def build_dir():
     return os.environ.get("MICROGPT_BUILD") or os.path.join(ROOT, "_build")
 
 
-def rendition_path(chapter):
-    """book/06_gpt.ipynb -> colab/06_gpt.ipynb (relative to the book's root)."""
-    return colab_links.colab_path(chapter)
+LANGUAGES = (None, colab_zh.LANGUAGE)  # the English edition, and the Chinese one
+
+
+def rendition_path(chapter, language=None):
+    """book/06_gpt.ipynb -> colab/06_gpt.ipynb, or colab/zh/06_gpt.ipynb (relative to the book's root)."""
+    return colab_links.colab_path(chapter, language)
 
 
 # --- the build's numbers ------------------------------------------------------------------------------------
@@ -141,8 +149,9 @@ def parse_glue_role(role, content, chapter):
 
 # --- the website's targets: pages, labels, figures, exercises, glossary terms -------------------------------
 
-def page_url(config, docname, anchor=None):
-    return colab_links.pages_url(config) + docname + ".html" + (f"#{anchor}" if anchor else "")
+def page_url(config, docname, anchor=None, language=None):
+    prefix = colab_zh.SITE_PREFIX if language else ""
+    return colab_links.pages_url(config) + prefix + docname + ".html" + (f"#{anchor}" if anchor else "")
 
 
 def term_id(term):
@@ -163,8 +172,9 @@ def page_markdown(root, docname):
 class Site:
     """Everything a chapter can link to on the published website, found by reading the book's sources."""
 
-    def __init__(self, root=ROOT):
-        self.config = colab_links.load_config(root)
+    def __init__(self, root=ROOT, language=None):
+        self.config, self.language, self.root = colab_links.load_config(root), language, root
+        self.catalogs = {}  # docname -> its translations (the Chinese edition's titles of pages and sections)
         self.targets = {}  # label -> (docname, anchor or None, title)
         self.terms = {}    # lowercased term -> term as written in the glossary
         self.glossary = None
@@ -214,21 +224,30 @@ class Site:
         return self.targets[label]
 
     def title(self, label):
-        return self.target(label)[2]
+        docname, _anchor, title = self.target(label)
+        if self.language:  # the title as the zh website shows it, from the target page's catalog
+            if docname not in self.catalogs:
+                self.catalogs[docname] = colab_zh.read_catalog(docname, self.root)
+            return self.catalogs[docname].get(colab_zh.normalized(title), title)
+        return title
+
+    def url(self, docname, anchor=None):
+        return page_url(self.config, docname, anchor, self.language)
 
     def ref(self, label, text):
         docname, anchor, _title = self.target(label)
-        return f"[{text}]({page_url(self.config, docname, anchor)})"
+        return f"[{text}]({self.url(docname, anchor)})"
 
     def term(self, term, text):
+        """A glossary link: a translated term keeps the English term's id (sphinx.transforms.i18n)."""
         if self.glossary is None or term.lower() not in self.terms:
             raise ColabError(f"The glossary has no term {term!r}: add it to book/glossary.md.")
-        return f"[{text}]({page_url(self.config, self.glossary, term_id(self.terms[term.lower()]))})"
+        return f"[{text}]({self.url(self.glossary, term_id(self.terms[term.lower()]))})"
 
     def doc(self, target, text, chapter):
         docname = os.path.normpath(os.path.join(os.path.dirname(chapter), target)).replace(os.sep, "/")
         docname = re.sub(r"\.(ipynb|md)$", "", docname)
-        return f"[{text or docname}]({page_url(self.config, docname)})"
+        return f"[{text or docname}]({self.url(docname)})"
 
 
 # --- Markdown: MyST in, CommonMark (with HTML and $ math) out -----------------------------------------------
@@ -291,8 +310,9 @@ def details(summary, body):
 class Markdown:
     """Turns one chapter's MyST Markdown into CommonMark, cell by cell (a solution may span several cells)."""
 
-    def __init__(self, chapter, site, glue):
+    def __init__(self, chapter, site, glue, translate=None):
         self.chapter, self.site, self.glue = chapter, site, glue
+        self.translate = translate  # None, or a colab_zh.Translator: the prose in Chinese
         self.in_solution = False
         self.solution_text = []  # Markdown of the open solution, not yet written out
         self.solution_parts = 0
@@ -329,6 +349,14 @@ class Markdown:
             return explicit.group(1) if explicit else content
         return ROLE.sub(role, text)
 
+    def word(self, english):
+        """A word this tool writes itself (a directive's title), in the edition's language."""
+        return colab_zh.WORDS.get(english, english) if self.translate else english
+
+    def optional(self, text):
+        """A title, caption or alt text, translated where the catalog has it."""
+        return self.translate.optional(text) if self.translate else text
+
     def render(self, text):
         """CommonMark for the Markdown `text`; what belongs to an open solution is held back."""
         out = []
@@ -338,7 +366,7 @@ class Markdown:
             elif block[0] == "code":
                 piece = block[1]
             else:
-                piece = self.inline(block[1])
+                piece = self.inline(self.translate(block[1]) if self.translate else block[1])
             if piece is None or not piece.strip():
                 continue
             (self.solution_text if self.in_solution else out).append(piece.strip("\n"))
@@ -346,12 +374,12 @@ class Markdown:
 
     def directive(self, name, argument, options, body):
         if name in ("exercise", "exercise-start"):
-            title = f"Exercise ({self.inline(argument)})" if argument else "Exercise"
+            title = self.word("Exercise") + (f" ({self.inline(self.optional(argument))})" if argument else "")
             return blockquote(title, self.render_inner(body))
         if name == "exercise-end":
             return None
         if name == "solution":
-            return details("Solution", self.render_inner(body))
+            return details(self.word("Solution"), self.render_inner(body))
         if name == "solution-start":
             self.in_solution, self.solution_parts = True, 0
             return None
@@ -361,17 +389,18 @@ class Markdown:
             return piece
         if name in ADMONITIONS:
             if name in ("admonition", "topic", "sidebar", "margin"):
-                title = argument or name.capitalize()
+                title = self.optional(argument) if argument else self.word(name.capitalize())
             else:  # these take no title: MyST reads an argument as the first line of the text
-                title, body = ("See also" if name == "seealso" else name.capitalize()), f"{argument}\n{body}".strip()
+                title, body = self.word("See also" if name == "seealso" else name.capitalize()), \
+                    f"{argument}\n{body}".strip()
             return blockquote(self.inline(title), self.render_inner(body))
         if name in ("dropdown", "toggle"):
-            return details(self.inline(argument) or "Show", self.render_inner(body))
+            return details(self.inline(self.optional(argument)) or self.word("Show"), self.render_inner(body))
         if name == "figure":
-            alt = options.get("alt", "")
+            alt = self.optional(options.get("alt", ""))
             image = f"![{alt}]({colab_links.raw_url(self.site.config, self.chapter, argument)})"
             caption = self.render_inner(body)
-            return blockquote("Figure", image + ("\n\n" + caption if caption else ""))
+            return blockquote(self.word("Figure"), image + ("\n\n" + caption if caption else ""))
         if name == "math":
             return f"$$\n{body}\n$$"
         if name in ("code-block", "code", "code-cell"):
@@ -394,7 +423,7 @@ class Markdown:
         if not text:
             return None
         self.solution_parts += 1
-        return details("Solution" if self.solution_parts == 1 else "Solution (continued)", text)
+        return details(self.word("Solution" if self.solution_parts == 1 else "Solution (continued)"), text)
 
 
 # --- code cells -------------------------------------------------------------------------------------------
@@ -455,6 +484,9 @@ def note_cell(site, chapter):
     config = site.config
     docname = os.path.splitext(chapter)[0]
     source = colab_links.blob_url(config, chapter)
+    if site.language:
+        return nbformat.v4.new_markdown_cell(colab_zh.note(chapter, source, site.url(docname),
+                                                           page_url(config, docname)))
     return nbformat.v4.new_markdown_cell(
         "> **The Colab edition of a chapter of *microgpt, the book*.** "
         f"It is generated from [`{chapter}`]({source}) by `tools/colab.py`: to change it, edit the chapter, "
@@ -463,11 +495,15 @@ def note_cell(site, chapter):
         "names are downloaded the first time. Solutions stay folded and do not run until you ask.")
 
 
-def render_chapter(chapter, site=None, glue=None, root=ROOT):
+def render_chapter(chapter, site=None, glue=None, root=ROOT, language=None):
     """The Colab notebook of the chapter at `chapter` (like 'book/06_gpt.ipynb'), as a NotebookNode.
-    glue(chapter, key, fmt_spec, role) -> text supplies glued values (by default: the build's)."""
-    site = site or Site(root)
-    markdown = Markdown(chapter, site, glue or Glue(chapter))
+    glue(chapter, key, fmt_spec, role) -> text supplies glued values (by default: the build's); `language`
+    zh_CN: the Chinese edition (its Site must be made with the same language)."""
+    site = site or Site(root, language)
+    if site.language != language:
+        raise ValueError(f"render_chapter({chapter!r}, language={language!r}) got a Site for {site.language!r}")
+    translate = colab_zh.Translator(chapter, root) if language else None
+    markdown = Markdown(chapter, site, glue or Glue(chapter), translate)
     cells = [note_cell(site, chapter)]
     for cell in nbformat.read(os.path.join(root, chapter), as_version=4).cells:
         if cell.cell_type == "markdown":
@@ -509,7 +545,8 @@ def colab_code_cells(cell, markdown):
         out = [nbformat.v4.new_code_cell(code)]
     figure = cell.metadata.get("mystnb", {}).get("figure", {})
     if figure.get("caption"):
-        out += markdown_cells(blockquote("Figure", markdown.inline(figure["caption"])))
+        caption = markdown.inline(markdown.optional(figure["caption"]))
+        out += markdown_cells(blockquote(markdown.word("Figure"), caption))
     return out
 
 
@@ -556,13 +593,33 @@ def chapters(root=ROOT):
 
 
 def generate(root=ROOT, build=None):
-    """{path of the Colab notebook: its text} for every chapter; measured values as the build measured them."""
-    site = Site(root)
+    """{path of the Colab notebook: its text} for every chapter, in English and in Chinese; measured values as
+    the build measured them. Everything is made before anything is written."""
     out = {}
-    for chapter in chapters(root):
-        check_build_is_current(chapter, build, root)
-        out[rendition_path(chapter)] = text_of(render_chapter(chapter, site, Glue(chapter, build), root))
+    for language in LANGUAGES:
+        site = Site(root, language)
+        for chapter in chapters(root):
+            check_build_is_current(chapter, build, root)
+            nb = render_chapter(chapter, site, Glue(chapter, build), root, language)
+            out[rendition_path(chapter, language)] = text_of(nb)
     return out
+
+
+def folders(root=ROOT):
+    """The folders of the editions: colab/ and colab/zh/."""
+    return [os.path.dirname(rendition_path("book/x.ipynb", language)) for language in LANGUAGES]
+
+
+def strays(root, expected):
+    """Notebooks in the editions' folders that belong to no chapter (a folder of an edition is no stray)."""
+    found = []
+    for folder in folders(root):
+        full = os.path.join(root, folder)
+        for name in sorted(os.listdir(full)) if os.path.isdir(full) else []:
+            path = f"{folder}/{name}"
+            if path not in expected and path not in folders(root):
+                found.append(path)
+    return found
 
 
 def build_is_current(chapter, build=None, root=ROOT):
@@ -578,26 +635,26 @@ def check(root=ROOT, build=None):
     first stale file. Where the build ran the chapter as it is now, its numbers are compared (measured ones
     aside); without such a build (a fresh clone, or a chapter edited since), every glued number is a
     placeholder and the rest (prose, code, folds) is compared."""
-    site = Site(root)
     expected = set()
-    for chapter in chapters(root):
-        path = rendition_path(chapter)
-        expected.add(path)
-        full = os.path.join(root, path)
-        if not os.path.isfile(full):
-            return f"{path} is missing: run `make colab` (after `make book`)."
-        if build_is_current(chapter, build, root):
-            glue, value = measured_placeholder(Glue(chapter, build), root), MEASURED_VALUE
-        else:
-            glue, value = any_value, ANY_VALUE
-        text = text_of(render_chapter(chapter, site, glue, root))
-        if not matches(text, open(full, encoding="utf-8").read(), value):
-            return (f"{path} is out of date (or was edited by hand): edit {chapter} instead, then run "
-                    f"`make colab` (after `make book`).")
-    folder = os.path.join(root, COLAB_DIR)
-    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-        if f"{COLAB_DIR}/{name}" not in expected:
-            return f"{COLAB_DIR}/{name} belongs to no chapter of _toc.yml: delete it (`make colab` does)."
+    for language in LANGUAGES:
+        site = Site(root, language)
+        for chapter in chapters(root):
+            path = rendition_path(chapter, language)
+            expected.add(path)
+            full = os.path.join(root, path)
+            if not os.path.isfile(full):
+                return f"{path} is missing: run `make colab` (after `make book`)."
+            if build_is_current(chapter, build, root):
+                glue, value = measured_placeholder(Glue(chapter, build), root), MEASURED_VALUE
+            else:
+                glue, value = any_value, ANY_VALUE
+            text = text_of(render_chapter(chapter, site, glue, root, language))
+            if not matches(text, open(full, encoding="utf-8").read(), value):
+                source = f"{chapter} (or its translation)" if language else chapter
+                return (f"{path} is out of date (or was edited by hand): edit {source} instead, then run "
+                        f"`make colab` (after `make book`).")
+    for path in strays(root, expected):
+        return f"{path} belongs to no chapter of _toc.yml: delete it (`make colab` does)."
     return None
 
 
@@ -610,11 +667,11 @@ def main(argv):
                 return 1
             return 0
         files = generate()
-        os.makedirs(os.path.join(ROOT, COLAB_DIR), exist_ok=True)
-        for name in os.listdir(os.path.join(ROOT, COLAB_DIR)):
-            if f"{COLAB_DIR}/{name}" not in files:
-                os.remove(os.path.join(ROOT, COLAB_DIR, name))
-                print(f"removed {COLAB_DIR}/{name}")
+        for folder in folders():
+            os.makedirs(os.path.join(ROOT, folder), exist_ok=True)
+        for path in strays(ROOT, files):
+            os.remove(os.path.join(ROOT, path))
+            print(f"removed {path}")
         for path, text in files.items():
             full = os.path.join(ROOT, path)
             if not os.path.isfile(full) or open(full, encoding="utf-8").read() != text:
@@ -622,7 +679,7 @@ def main(argv):
                     f.write(text)
                 print(f"wrote {path}")
         return 0
-    except ColabError as e:
+    except (ColabError, colab_zh.TranslationError) as e:
         print(e)
         return 1
 

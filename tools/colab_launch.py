@@ -1,9 +1,10 @@
 """colab_launch.py: a tiny Sphinx extension that points each chapter's Colab button at its Colab edition.
 
 sphinx-book-theme makes the Colab launch button open the page's own source, book/NN_name.ipynb, which is
-MyST for the website. Readers should get colab/NN_name.ipynb instead (written by tools/colab.py). This runs
-after the theme has built its buttons (priority 501) and replaces that one URL with
-colab_links.colab_url, the same function that writes the README's list of Colab links.
+MyST for the website. Readers should get colab/NN_name.ipynb instead (written by tools/colab.py), and on the
+Chinese website (language zh_CN) colab/zh/NN_name.ipynb. This runs after the theme has built its buttons
+(priority 501) and replaces that one URL with colab_links.colab_url, the same function that writes the README's
+lists of Colab links.
 """
 import colab_links
 
@@ -15,7 +16,8 @@ def point_colab_at_rendition(app, pagename, templatename, context, doctree):
         for button in group.get("buttons", []):
             if button.get("text") == "Colab":
                 config = colab_links.load_config(str(app.srcdir))
-                button["url"] = colab_links.colab_url(config, pagename + ".ipynb")
+                language = colab_links.ZH if (app.config.language or "").startswith("zh") else None
+                button["url"] = colab_links.colab_url(config, pagename + ".ipynb", language)
 
 
 def setup(app):

@@ -1,15 +1,17 @@
 """make_code.py: `make code`, every file generated from the chapters, all or nothing.
 
-First every generator plans its files and checks its rules, the Colab edition's too (a broken rule stops
-here, before anything is written); then tangle, the ladder and the README's Colab links write theirs; then
-the Colab edition is written if the last build ran every chapter as it is now (it pastes that build's
-numbers), and otherwise left as it is, with one sentence saying so (`make book`, then `make colab`).
+First every generator plans its files and checks its rules, the Colab editions' too (a broken rule or a text
+without its Chinese translation stops here, before anything is written); then tangle, the ladder and the
+README's Colab links write theirs; then the Colab editions are written if the last build ran every chapter as
+it is now (they paste that build's numbers), and otherwise left as they are, with one sentence saying so
+(`make book`, then `make colab`).
 """
 import os
 import sys
 
 import colab
 import colab_links
+import colab_zh
 import ladder
 import tangle
 from chapter import ROOT, chapter_notebooks, read_notebook
@@ -21,10 +23,11 @@ def main():
         paths = [os.path.join(ROOT, chapter) for chapter in chapter_notebooks(ROOT)]
         ladder.check_rules([(path, read_notebook(path)) for path in paths])
         colab_links.markdown_list(ROOT)
-        site = colab.Site(ROOT)
-        for chapter in colab.chapters(ROOT):  # a role or directive the Colab edition cannot render
-            colab.render_chapter(chapter, site, colab.any_value, ROOT)
-    except (tangle.TangleError, ladder.LadderError, colab.ColabError) as e:
+        for language in colab.LANGUAGES:  # a role or directive the Colab edition cannot render, a text untranslated
+            site = colab.Site(ROOT, language)
+            for chapter in colab.chapters(ROOT):
+                colab.render_chapter(chapter, site, colab.any_value, ROOT, language)
+    except (tangle.TangleError, ladder.LadderError, colab.ColabError, colab_zh.TranslationError) as e:
         print(f"make code: {str(e).rstrip('.')}; nothing was written.", file=sys.stderr)
         return 2
     for path in tangle.tangle(ROOT, write=True) + ladder.ladder(ROOT, write=True):
