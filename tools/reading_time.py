@@ -104,7 +104,7 @@ def estimates(root):
     for k, (caption, notebooks) in enumerate(parts(root), 1):  # the facilitator's sessions, one per part
         read = sum(int(out["read_" + os.path.basename(nb)[:-6]].split()[0]) for nb in notebooks)
         chosen = checkpoint(root, notebooks)
-        out[f"part_{k}_read"] = f"{read} min" if read < 150 else f"{read / 60:.1f} hours"
+        out[f"part_{k}_read"] = f"{read} min" if read < 90 else f"{read / 60:.1f} hours"
         out[f"part_{k}_check"] = f"{minutes(len(chosen) * MINUTES_PER_EXERCISE)} min"
         out[f"part_{k}_exercises"] = "; ".join(link(*ex, short=True) for ex in chosen)
     return out
