@@ -171,3 +171,36 @@ def test_the_playground_samples_the_original_names(names):
     first, again, other = json.loads(done.stdout.splitlines()[-1])
     assert len(expected) == 20 and first == expected and again == expected
     assert other != expected
+
+
+ENTERED = """
+import json, sys, types
+sys.path[:0] = [{static!r}, {code!r}]
+js, ffi = types.ModuleType("js"), types.ModuleType("pyodide.ffi")
+emitted = []
+js.liveEmit = lambda text, weights: emitted.append((json.loads(text), list(weights)))
+ffi.to_js = lambda value: value
+sys.modules.update({{"js": js, "pyodide": types.ModuleType("pyodide"), "pyodide.ffi": ffi}})
+import microgpt, playground
+backward, doc_loss = microgpt.Value.backward, microgpt.doc_loss
+runs = []
+for entered in (False, True):
+    emitted.clear()
+    args = {{"steps": 5, "seed": 42, "learning_rate": 0.01, "log": False, "entered": entered}}
+    runs.append([json.loads(playground.train(json.dumps(args)))["losses"], list(emitted)])
+    assert microgpt.Value.backward is backward and microgpt.doc_loss is doc_loss, "restored after train()"
+print(json.dumps(runs))
+"""
+
+
+def test_steps_entered_afresh_change_nothing(names):
+    """playground.py's speed-up for the browser (each step's forward and backward pass entered afresh, through
+    functools.partial) gives the same losses and the same weights after every step as train() as it is, and
+    puts the model's functions back afterwards."""
+    script = ENTERED.format(static=os.path.join(ROOT, "book", "_static", "live"), code=os.path.join(ROOT, "code"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, MICROGPT_DATA=names))
+    assert done.returncode == 0, done.stderr[-2000:]
+    (plain_losses, plain_weights), (entered_losses, entered_weights) = json.loads(done.stdout.splitlines()[-1])
+    assert len(plain_losses) == 5 and entered_losses == plain_losses
+    assert len(plain_weights) == 6 and entered_weights == plain_weights  # before each step, and after the last

@@ -4,6 +4,7 @@ It drives the book's own program, code/microgpt.py (copied into the site when th
 functions, called in the same order as its main(). Nothing here re-implements the model. Each function takes
 and returns JSON text; progress goes to the page through liveEmit (defined by the worker).
 """
+import functools
 import json
 import platform
 import random
@@ -14,6 +15,24 @@ from js import liveEmit
 from pyodide.ffi import to_js
 
 STATE = {}  # the model of this interpreter: docs, uchars, state_dict
+
+
+class Entered:
+    """A method that Python calls through C (a functools.partial): in a call of the eval loop of its own.
+
+    Speed in the browser, same results: Pyodide's interpreter loop is one WebAssembly function. Chromium runs it
+    first as quickly compiled baseline code and, once its optimizing compiler is done with it (a second or so
+    after Python starts), as optimized code, but only in calls that begin after that: a call under way keeps
+    the baseline code. CPython runs a Python function called from Python inside its caller's call of the loop,
+    so train(), which begins as soon as Python is up, would run every step on the baseline code. With each
+    step's forward and backward pass entered afresh, the steps after the first second or so run optimized.
+    tools/bench_live.py measures both ways; CONTRIBUTING.md (Live code) has the figures."""
+
+    def __init__(self, method):
+        self.method = method
+
+    def __get__(self, obj, cls=None):
+        return functools.partial(self.method, obj)
 
 
 def prepare(seed):
@@ -35,6 +54,7 @@ def train(args):
     a = json.loads(args)
     steps, seed, learning_rate = int(a["steps"]), int(a["seed"]), float(a["learning_rate"])
     log, snapshots = a.get("log", True), a.get("snapshots", True)  # tools/bench_live.py times train() alone
+    entered = a.get("entered", True)  # False: train() as it is (tools/bench_live.py's figure before)
     docs, uchars, state_dict = prepare(seed)
     if log:
         print(f"num docs: {len(docs)}")
@@ -48,14 +68,17 @@ def train(args):
         done[0] += 1
         return doc_loss(state_dict, tokens)
 
-    if snapshots:
-        m.doc_loss = doc_loss_then_report
+    backward = m.Value.backward
+    step_loss = doc_loss_then_report if snapshots else doc_loss
+    m.doc_loss = functools.partial(step_loss) if entered else step_loss
+    if entered:
+        m.Value.backward = Entered(backward)
     try:
         start = time.perf_counter()
         losses = m.train(state_dict, docs, uchars, steps, learning_rate=learning_rate, log=log)
         seconds = time.perf_counter() - start
     finally:
-        m.doc_loss = doc_loss
+        m.doc_loss, m.Value.backward = doc_loss, backward
     STATE["steps"] = steps
     if snapshots:
         liveEmit(json.dumps({"weights_after": steps}), to_js([p.data for p in params]))
