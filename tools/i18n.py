@@ -471,6 +471,22 @@ def setup(app):
                 node.rawsource = titles.get(exercise.get("label"), node.astext())
                 node.source, node.line = source, exercise.line
 
+    class ExerciseRegistry(SphinxTransform):
+        """sphinx-exercise keeps a copy of each exercise as its directive made it, before Locale (20)
+        translated its title, and titles each solution from that copy: in a translated build the solutions
+        said "Solution to Exercise 5.1 (Predict, then run: ...)". The copy is taken again, translated."""
+        default_priority = 30
+
+        def apply(self, **kwargs):
+            if is_english(self.config) or not hasattr(self.env, "sphinx_exercise_registry"):
+                return
+            from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+            kinds = (exercise_enumerable_node, exercise_node)
+            for node in self.document.findall(lambda n: isinstance(n, kinds)):
+                entry = self.env.sphinx_exercise_registry.get(node.get("label"))
+                if entry is not None:
+                    entry["node"] = node.deepcopy()
+
     class Untranslated(SphinxPostTransform):
         """In a translated build, a warning (i18n.untranslated) for every message still in English: each
         message the gettext builder would collect (the same stage: docinfo gone, exercise titles and
@@ -567,6 +583,7 @@ def setup(app):
         app.add_config_value("i18n_tool", hashlib.sha256(f.read()).hexdigest()[:12], "env")
     app.add_transform(ExerciseTitles)
     app.add_transform(LateMessages)
+    app.add_transform(ExerciseRegistry)
     app.add_post_transform(MessagesForGettext)
     app.add_post_transform(Untranslated)
     app.add_search_language(fast_chinese_search())

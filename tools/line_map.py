@@ -32,9 +32,9 @@ TEXT = {  # what the pages say; a language without an entry gets English
     "en": {"note": "In <code>code/microgpt.py</code>, this chapter writes lines {runs}: see them on the "
                    "<a href=\"{page}.html\">line map</a>.", "and": " and ",
            "label": "line {n}: written in {title}"},
-    "zh_CN": {"note": "<code>code/microgpt.py</code> 的第 {runs} 行由本章写出，见"
+    "zh_CN": {"note": "<code>code/microgpt.py</code>的第{runs}行由本章写出，见"
                       "<a href=\"{page}.html\">逐行对照表</a>。", "and": "、",
-              "label": "第 {n} 行：写于{title}"},
+              "label": "第{n}行：写于{title}"},
 }
 
 

@@ -26,11 +26,13 @@ TEXT = {  # what the page says; a language without an entry gets English
     "en": {"line_map": "then read the whole of `code/microgpt.py` on the {{ref}}`line map <line-map>`: "
                        "{new} lines you have not met on the way ({minutes} min)",
            "checkpoints": "the checkpoints of these parts ({n} exercises, {minutes} min)",
-           "minutes": "{minutes} min", "hours": "{hours} hours"},
+           "minutes": "{minutes} min", "hours": "{hours} hours", "item": "1. {chapter}: {links} ({time})",
+           "and": ", "},
     "zh_CN": {"line_map": "最后在{{ref}}`逐行对照表 <line-map>`上通读 `code/microgpt.py`："
-                          "其中 {new} 行是路上没见过的（{minutes} 分钟）",
-              "checkpoints": "这几部分的检查点（{n} 道练习，{minutes} 分钟）",
-              "minutes": "{minutes} 分钟", "hours": "{hours} 小时"},
+                          "其中{new}行是路上没见过的（{minutes}分钟）",
+              "checkpoints": "这几部分的检查点（{n}道练习，{minutes}分钟）",
+              "minutes": "{minutes}分钟", "hours": "{hours}小时", "item": "1. {chapter}：{links}（{time}）",
+              "and": "、"},
 }
 
 
@@ -136,11 +138,11 @@ def substitutions(root=ROOT, language="en"):
     for name, (chapters, extra, total) in build(root, language).items():
         lines = []
         for stem, picked in chapters:
-            links = ", ".join(f'<a href="{stem}.html#{s["id"]}">{translate(stem, s["source"], s["title"])}</a>'
+            links = text["and"].join(f'<a href="{stem}.html#{s["id"]}">{translate(stem, s["source"], s["title"])}</a>'
                               for s in picked)
             minutes = reading_time.minutes(sum(minutes_of(s) for s in picked))
-            lines.append(f"1. {{ref}}`{label_of(root, stem)}`: {links} "
-                         f"({text['minutes'].format(minutes=minutes)})")
+            lines.append(text["item"].format(chapter=f"{{ref}}`{label_of(root, stem)}`", links=links,
+                                             time=text["minutes"].format(minutes=minutes)))
         lines += [f"1. {line}" for line in extra]
         out[f"path_{name}"] = "\n".join(lines)
         hours = total / 60

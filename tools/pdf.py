@@ -155,8 +155,10 @@ def link_the_pdf(app, pagename, templatename, context, doctree):
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []):
             if button.get("label") == "download-pdf-button" and app.builder.name == "html":
-                button.update(type="link", url=context["pathto"](NAME, 1), text="the book (.pdf)",
-                              tooltip="The whole book as one PDF")
+                english = not app.config.language or app.config.language.startswith("en")
+                url = context["pathto"](NAME, 1) if english else "../" + context["pathto"](NAME, 1)
+                button.update(type="link", url=url, text="the book (.pdf)" if english else "全书（英文 PDF）",
+                              tooltip="The whole book as one PDF" if english else "整本书的 PDF（英文版）")
                 button.pop("javascript", None)
 
 
