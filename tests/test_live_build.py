@@ -5,6 +5,7 @@ import glob
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -204,3 +205,16 @@ def test_steps_entered_afresh_change_nothing(names):
     (plain_losses, plain_weights), (entered_losses, entered_weights) = json.loads(done.stdout.splitlines()[-1])
     assert len(plain_losses) == 5 and entered_losses == plain_losses
     assert len(plain_weights) == 6 and entered_weights == plain_weights  # before each step, and after the last
+
+
+def test_every_stylesheet_closes_what_it_opens():
+    """A block left open swallows every rule after it (a merge once left the reduced-motion block open, and the
+    language switch's rules, inside it, applied to no one)."""
+    import glob
+    for path in glob.glob(os.path.join(ROOT, "book", "_static", "**", "*.css"), recursive=True):
+        text = re.sub(r"/\*.*?\*/", "", open(path, encoding="utf-8").read(), flags=re.S)
+        depth = 0
+        for char in text:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, f"{path}: a }} closes nothing"
+        assert depth == 0, f"{path}: {depth} block(s) left open"
