@@ -189,3 +189,12 @@ def test_progress_without_storage(browser, server):
         assert record["version"] == 1 and list(record["chapters"]) == ["05_attention"], (corrupt, record)
     assert not console_errors(browser)
     browser.execute_script("localStorage.clear()")
+
+
+def test_progress_speaks_chinese_on_the_chinese_site(browser, server):
+    """On a page of the Chinese edition the panel, its button and the marks are in Chinese."""
+    visit(browser, server.base + "zh/book/01_tokenizing.html")
+    visit(browser, server.base + "zh/book/how_to_use.html")
+    panel = browser.execute_script("return document.getElementById('mg-your-progress').textContent")
+    assert "你打开过" in panel and "忘掉我的进度" in panel, panel
+    assert "已打开" in browser.execute_script("return document.querySelector('article').textContent")

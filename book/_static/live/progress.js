@@ -28,6 +28,20 @@
     read: "✓ read",
     answered: "✓ right",
   };
+  const TEXT_ZH = {  // the same words on a page of the Chinese edition (lang="zh-CN")
+    summary: (visited, total, read, answered) =>
+      `在这个浏览器里，你打开过${total}章中的${visited}章，读完了其中${read}章，并在在线运行模式下用check()` +
+      `答对了${answered}道练习。`,
+    nothing: "还没有记录：你打开的章节、读到结尾的章节和答对的练习都会显示在这里。",
+    noStorage: "这个浏览器不允许网站保存任何内容（无痕窗口，或关闭了存储），所以你的进度不会被保留。",
+    forget: "忘掉我的进度",
+    forgotten: "已忘掉：这个浏览器现在不保留你的任何进度。",
+    continueAt: "从上次离开的地方继续：",
+    visited: "已打开",
+    read: "✓ 已读完",
+    answered: "✓ 答对",
+  };
+  if (document.documentElement.lang.startsWith("zh")) Object.assign(TEXT, TEXT_ZH);
 
   // ---- the stored record ------------------------------------------------------------------------------
 
