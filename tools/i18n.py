@@ -487,6 +487,21 @@ def setup(app):
                 if entry is not None:
                     entry["node"] = node.deepcopy()
 
+    class ChineseBrackets(SphinxPostTransform):
+        """sphinx-exercise writes "练习 5.1 (title)" with Latin brackets; Chinese text takes （）."""
+        default_priority = 22  # after sphinx-exercise titles exercises and solutions (21)
+
+        def run(self, **kwargs):
+            if is_english(self.config):
+                return
+            from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, solution_node
+            kinds = (exercise_enumerable_node, exercise_node, solution_node)
+            for box in self.document.findall(lambda n: isinstance(n, kinds)):
+                if box.children and isinstance(box[0], nodes.title):
+                    for text in list(box[0].findall(nodes.Text)):
+                        if str(text) in (" (", ")"):
+                            text.parent.replace(text, nodes.Text("（" if str(text) == " (" else "）"))
+
     class Untranslated(SphinxPostTransform):
         """In a translated build, a warning (i18n.untranslated) for every message still in English: each
         message the gettext builder would collect (the same stage: docinfo gone, exercise titles and
@@ -586,6 +601,7 @@ def setup(app):
     app.add_transform(ExerciseRegistry)
     app.add_post_transform(MessagesForGettext)
     app.add_post_transform(Untranslated)
+    app.add_post_transform(ChineseBrackets)
     app.add_search_language(fast_chinese_search())
     app.connect("config-inited", on_config)
     app.connect("doctree-read", drop_message_documents)
