@@ -9,21 +9,19 @@ errors, the language switch goes to the same page and back, the zh search finds 
 on a zh chapter and speaks Chinese, and so do the playground's controls; screenshots of three zh chapters go to
 test-artifacts/zh-*.png.
 """
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 
 import pytest
 
-from conftest import BUILD, ROOT, Chromium
+from conftest import BUILD, ROOT
+from test_live import PREFIX, server  # noqa: F401  (the site under a sub-path, as on Pages)
+from test_site import browser  # noqa: F401  (Chromium that survives a crashed tab)
 import i18n
 
-PREFIX = "/microgpt/"
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 SCREENSHOTS = ("book/01_tokenizing.html", "book/05_attention.html", "book/08_sampling.html")  # zh-NN_name.png
 
@@ -162,34 +160,6 @@ def test_every_zh_page_has_the_code_and_numbers_of_the_english_and_no_english_le
 
 # --- in a browser ------------------------------------------------------------------------------------------------
 
-class SubPath(http.server.SimpleHTTPRequestHandler):
-    """The site under PREFIX only, as GitHub Pages serves a project site."""
-
-    def translate_path(self, path):
-        if not path.startswith(PREFIX):
-            return os.path.join(self.directory, "no such file: outside the sub-path")
-        return super().translate_path(path[len(PREFIX) - 1:])
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPath, directory=site))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture
-def browser():
-    chromium = Chromium()
-    yield chromium
-    chromium.close()
-
-
 @pytest.mark.browser
 def test_every_zh_page_loads_and_its_switch_goes_to_the_same_page_and_back(browser, site, server):
     problems = []
@@ -204,7 +174,7 @@ def test_every_zh_page_loads_and_its_switch_goes_to_the_same_page_and_back(brows
 
     os.makedirs(ARTIFACTS, exist_ok=True)
     for page in zh_pages(site):
-        errors = browser.visit(server + "zh/" + page, console)
+        errors = browser.visit(server.base + "zh/" + page, console)
         if errors:
             problems.append(f"zh/{page}: errors in the browser's console: {errors[:3]}")
         if page in SCREENSHOTS:
@@ -221,7 +191,7 @@ def test_every_zh_page_loads_and_its_switch_goes_to_the_same_page_and_back(brows
 @pytest.mark.parametrize("query, chapter", [("注意力", "05_attention.html"), ("温度", "08_sampling.html")])
 def test_the_zh_search_finds_chinese_words(browser, site, server, query, chapter):
     zh_pages(site)  # skips without a zh site
-    browser.visit(server + "zh/search.html?q=" + urllib.parse.quote(query), lambda driver: None)
+    browser.visit(server.base + "zh/search.html?q=" + urllib.parse.quote(query), lambda driver: None)
     deadline, results = time.time() + 30, []
     while time.time() < deadline and not results:
         time.sleep(0.5)
@@ -249,10 +219,10 @@ def test_run_live_and_the_playground_speak_chinese_on_zh_pages(browser, site, se
             "document.querySelector('.live-toggle').textContent, "
             "document.querySelector('.live-keys') && document.querySelector('.live-keys').textContent]")
 
-    status, toggle, keys = browser.visit(server + "zh/book/01_tokenizing.html", start_live)
+    status, toggle, keys = browser.visit(server.base + "zh/book/01_tokenizing.html", start_live)
     assert status.startswith("就绪") and toggle == "在线运行：开" and keys.startswith("Shift+Enter运行"), \
         (status, toggle, keys)
-    labels = browser.visit(server + "zh/book/playground.html", lambda driver: driver.execute_script(
+    labels = browser.visit(server.base + "zh/book/playground.html", lambda driver: driver.execute_script(
         "return [...document.querySelectorAll('#mg-train-button, #mg-inside-button, .mg-controls label')]"
         ".map(e => e.firstChild.textContent.trim())"))
     assert {"训练", "看看内部", "步数", "学习率", "温度"} <= set(labels), labels

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 import line_map
 import paths
 from conftest import ROOT, Chromium
+from test_site import server  # noqa: F401  (the built site on 127.0.0.1)
 from chapter import chapter_notebooks
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
@@ -143,14 +144,8 @@ def test_every_path_links_to_a_section_that_exists(site):
 
 
 @pytest.mark.browser
-def test_the_line_map_in_a_browser(site):
-    from test_site import QuietHandler  # noqa: F401  (the same quiet server as the site test)
-    import functools
-    import http.server
-    import threading
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/book/"
+def test_the_line_map_in_a_browser(server):
+    base = server + "book/"
     browser = Chromium(window=(1280, 900))
     try:
         def read(driver):
@@ -168,21 +163,14 @@ def test_the_line_map_in_a_browser(site):
         label, url, text, top = browser.visit(base + "microgpt_py.html", read)
     finally:
         browser.close()
-        httpd.shutdown()
     assert re.fullmatch(r"line \d+: written in .+", label)
     assert "06_gpt.html#cell-" in url and "def gpt(" in text and 0 <= top < 900
 
 
 @pytest.mark.browser
-def test_the_onboarding_pages_fit_a_phone(site):
+def test_the_onboarding_pages_fit_a_phone(server):
     """360 pixels wide, the line map, the facilitator's guide and how-to-use do not scroll sideways."""
-    import functools
-    import http.server
-    import threading
-    from test_site import QuietHandler
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/book/"
+    base = server + "book/"
     browser = Chromium(window=(360, 800))
     wide = {}
     try:
@@ -192,5 +180,4 @@ def test_the_onboarding_pages_fit_a_phone(site):
         browser.driver.save_screenshot(os.path.join(ARTIFACTS, "how-to-use-360.png"))
     finally:
         browser.close()
-        httpd.shutdown()
     assert all(extra <= 0 for extra in wide.values()), wide
