@@ -497,18 +497,28 @@ def test_links_to_the_website_resolve_on_the_built_site():
         for cell in committed(chapter).cells:
             if cell.cell_type != "markdown":
                 continue
-            site_links = r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>"
-            for url in re.findall(site_links, cell.source):
-                url = url[0] or url[1]
-                page, _, anchor = url[len(SITE):].partition("#")
-                path = os.path.join(site, page)
-                assert os.path.isfile(path), f"{colab_links.colab_path(chapter)} links to {url}: no such page"
-                if anchor:
-                    if page not in ids:
-                        ids[page] = set(re.findall(r'\bid="([^"]+)"', open(path, encoding="utf-8").read()))
-                    assert anchor in ids[page], f"{colab_links.colab_path(chapter)} links to {url}: no such id"
+            for url in website_links(cell.source):
+                assert_on_site(site, SITE, url, ids, colab_links.colab_path(chapter))
                 checked += 1
     assert checked > 100, checked
+
+
+def website_links(markdown):
+    """The links of a Colab notebook's Markdown to the website: [text](url) and <url>."""
+    pattern = r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>"
+    return [a or b for a, b in re.findall(pattern, markdown)]
+
+
+def assert_on_site(site, base, url, ids, where):
+    """url, under base (the website), names a page of the built site in the folder site and, after #, an id
+    on that page (ids: {page: its ids}, filled as pages are read)."""
+    page, _, anchor = url[len(base):].partition("#")
+    path = os.path.join(site, page)
+    assert os.path.isfile(path), f"{where} links to {url}: no such page"
+    if anchor:
+        if page not in ids:
+            ids[page] = set(re.findall(r'\bid="([^"]+)"', open(path, encoding="utf-8").read()))
+        assert anchor in ids[page], f"{where} links to {url}: no such id"
 
 
 # --- how the Colab notebooks look: two of them rendered to HTML, in headless Chromium -------------------------
@@ -845,18 +855,10 @@ def test_zh_links_resolve_on_the_built_zh_site():
         for number, cell in enumerate(committed(chapter, ZH).cells):
             if cell.cell_type != "markdown":
                 continue
-            site_links = r"\]\((" + re.escape(SITE) + r"[^)\s]*)\)|<(" + re.escape(SITE) + r"[^>\s]*)>"
-            for url in re.findall(site_links, cell.source):
-                url = url[0] or url[1]
+            for url in website_links(cell.source):
                 if not url.startswith(SITE + "zh/"):  # only the first cell links the English page, by name
                     assert number == 0, f"{colab_links.colab_path(chapter, ZH)} links to the English site: {url}"
                     continue
-                page, _, anchor = url[len(SITE + "zh/"):].partition("#")
-                path = os.path.join(site, page)
-                assert os.path.isfile(path), f"{colab_links.colab_path(chapter, ZH)} links to {url}: no such page"
-                if anchor:
-                    if page not in ids:
-                        ids[page] = set(re.findall(r'\bid="([^"]+)"', open(path, encoding="utf-8").read()))
-                    assert anchor in ids[page], f"{colab_links.colab_path(chapter, ZH)} links to {url}: no such id"
+                assert_on_site(site, SITE + "zh/", url, ids, colab_links.colab_path(chapter, ZH))
                 checked += 1
     assert checked > 100, checked
