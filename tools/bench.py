@@ -20,12 +20,17 @@ def original_linear(x, w):
     return [sum(wi * xi for wi, xi in zip(wo, x)) for wo in w]
 
 
-def ms_per_step(steps):
+def prepared():
+    """(state_dict, docs, uchars) as microgpt's main() sets them up: shuffled with seed 42, initialised."""
     docs = microgpt.load_docs()
     random.seed(42)
     random.shuffle(docs)
     uchars = microgpt.build_vocab(docs)
-    state_dict = microgpt.init_params(len(uchars) + 1)
+    return microgpt.init_params(len(uchars) + 1), docs, uchars
+
+
+def ms_per_step(steps):
+    state_dict, docs, uchars = prepared()
     start = time.perf_counter()
     losses = microgpt.train(state_dict, docs, uchars, num_steps=steps)
     return 1000 * (time.perf_counter() - start) / steps, losses

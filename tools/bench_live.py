@@ -17,7 +17,6 @@ import argparse
 import functools
 import http.server
 import os
-import random
 import shutil
 import statistics
 import sys
@@ -28,6 +27,7 @@ import time
 from chapter import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "code"))  # the generated program, code/microgpt.py
+import bench  # noqa: E402  (the native side's setup, as bench.py times it)
 import microgpt  # noqa: E402
 
 BROWSER_START = """
@@ -49,11 +49,7 @@ def native(steps):
     """(wall seconds of train(), CPU seconds of setup and train()) for `steps` steps in this CPython, set up as
     microgpt's main() and the playground's prepare() do."""
     cpu = time.thread_time()
-    docs = microgpt.load_docs()
-    random.seed(42)
-    random.shuffle(docs)
-    uchars = microgpt.build_vocab(docs)
-    state_dict = microgpt.init_params(len(uchars) + 1)
+    state_dict, docs, uchars = bench.prepared()
     start = time.perf_counter()
     microgpt.train(state_dict, docs, uchars, num_steps=steps)
     return time.perf_counter() - start, time.thread_time() - cpu
