@@ -2,14 +2,17 @@
 
 Quick: the rules on made-up good and bad cases; every catalog message translated, not fuzzy, keeping every
 role (with its target), inline code span, math span and link target of its English; the catalogs hold
-exactly the messages of a fresh extraction from the English (needs the build's execution cache); every built
-zh page has the English page's code blocks and outputs and its glued numbers, and no English paragraph left.
+exactly the messages of a fresh extraction from the English (needs the build's execution cache); the lists our
+tools generate are in Chinese, titles from the catalogs; every built zh page has the English page's code blocks
+and outputs and its glued numbers, and no English paragraph left.
 Browser (headless Chromium, the site under a sub-path as on GitHub Pages): every zh page loads without console
 errors, the language switch goes to the same page and back, the zh search finds 注意力 and 温度, Run live starts
 on a zh chapter and speaks Chinese, and so do the playground's controls; screenshots of three zh chapters go to
 test-artifacts/zh-*.png.
 """
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -20,7 +23,9 @@ import pytest
 from conftest import BUILD, ROOT
 from test_live import PREFIX, server  # noqa: F401  (the site under a sub-path, as on Pages)
 from test_site import browser  # noqa: F401  (Chromium that survives a crashed tab)
+from test_line_map import fake_root
 import i18n
+from chapter import exercises_of
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 SCREENSHOTS = ("book/01_tokenizing.html", "book/05_attention.html", "book/08_sampling.html")  # zh-NN_name.png
@@ -95,6 +100,35 @@ CATALOGS = i18n.catalog_paths()
 def test_there_is_a_catalog_per_page():
     pages = {os.path.splitext(f)[0] for f in os.listdir(os.path.join(ROOT, "book")) if f.endswith((".md", ".ipynb"))}
     assert {os.path.basename(p) for p in CATALOGS} == pages
+
+
+def test_generated_lists_are_written_in_the_page_language(tmp_path):
+    """The exercise index, the checkpoints and the facilitator's sessions are generated in Chinese (not translated
+    from the English text): each title is its catalog's translation, the labels and the counts are the English
+    ones; a title whose translation is missing or fuzzy stays English, as the build would show it."""
+    import reading_time
+    en, zh = reading_time.estimates(ROOT), reading_time.estimates(ROOT, "zh_CN")
+    assert en.keys() == zh.keys()
+    for key in en:
+        assert re.findall(r"<([\w-]+)>`", zh[key]) == re.findall(r"<([\w-]+)>`", en[key]), key
+        assert re.findall(r"\d+(?:\.\d)?", zh[key]) == re.findall(r"\d+(?:\.\d)?", en[key]), key
+    assert re.fullmatch(r"[\d.]+小时", zh["read_total"]) and "暂无" not in zh["exercise_list_05_attention"]
+    catalog = i18n.read_catalog(os.path.join(i18n.CATALOGS, "book", "05_attention.po"))
+    label, title = exercises_of(os.path.join(ROOT, "book", "05_attention.ipynb"))[0]
+    chinese = catalog.get(title).string
+    assert f"{{ref}}`{re.sub(r'[`<>]', '', chinese)} <{label}>`" in zh["exercise_list_05_attention"]
+    caption = reading_time.parts(ROOT)[0][0]  # part captions are messages of the root page, whose sidebar has them
+    intro = i18n.read_catalog(os.path.join(i18n.CATALOGS, "book", "intro.po"))
+    assert zh["checkpoints"].startswith(f"- **{intro.get(caption).string}**，")
+
+    root = fake_root(tmp_path)  # the same chapters and catalogs, this title's translation made fuzzy
+    shutil.copytree(os.path.join(ROOT, "locale"), os.path.join(root, "locale"))
+    from babel.messages.pofile import write_po
+    catalog.get(title).flags.add("fuzzy")
+    with open(os.path.join(root, "locale", i18n.LANG, "LC_MESSAGES", "book", "05_attention.po"), "wb") as f:
+        write_po(f, catalog, width=76)
+    fuzzy = reading_time.estimates(root, "zh_CN")["exercise_list_05_attention"]
+    assert f"{{ref}}`{re.sub(r'[`<>]', '', title)} <{label}>`" in fuzzy
 
 
 @pytest.mark.parametrize("page", sorted(CATALOGS))

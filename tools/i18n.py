@@ -141,6 +141,24 @@ def read_catalog(path):
         raise I18nError(f"{os.path.relpath(path, ROOT)} is not a readable catalog ({e}).") from e
 
 
+def translator(root=ROOT, language=LANG):
+    """translate(stem, English text, fallback): the text's translation in the catalog of the page book/<stem>
+    (locale/<language>/), or the fallback in English, where the catalog has none or only a fuzzy one (the
+    build skips those too). For what our tools write into pages in the page's language: exercise titles,
+    section titles, part captions."""
+    catalogs = {}
+
+    def translate(stem, text, fallback):
+        if language == "en":
+            return fallback
+        if stem not in catalogs:
+            path = os.path.join(root, "locale", language, "LC_MESSAGES", "book", stem + ".po")
+            catalogs[stem] = read_catalog(path) if os.path.isfile(path) else None
+        message = catalogs[stem].get(text) if catalogs[stem] else None
+        return message.string if message and message.string and not message.fuzzy else fallback
+    return translate
+
+
 def copy_locale(source=LOCALE):
     """locale/ to _build/locale/, each notebook page's glue roles qualified in its msgstr. A file is written
     only when its text changes, so Sphinx re-reads only the pages whose translations changed."""
@@ -221,46 +239,6 @@ def drift_problems(pot_folder=GETTEXT, po_folder=CATALOGS):
                 for m in new - old]
         out += [f"{page}: the catalog has a message the English no longer has, {m[:60]!r}: run `make i18n`."
                 for m in old - new]
-    return out
-
-
-UNITS = {"min": "分钟", "hours": "小时"}
-
-
-def localized_estimates(values, config):
-    """tools/reading_time.py's substitutions for a translated build: units in Chinese, exercise titles from
-    the catalogs (a title without a translation stays English and is reported as untranslated elsewhere)."""
-    titles = {}
-    for folder in config.locale_dirs:
-        found = catalog_paths(os.path.join(ROOT, folder, config.language, "LC_MESSAGES"))
-        for path in found.values():
-            titles.update({re.sub(r"[`<>]", "", m.id): re.sub(r"[`<>]", "", m.string)
-                           for m in read_catalog(path) if m.id and m.string and not m.fuzzy})
-    for english, chinese in list(titles.items()):  # a checkpoint links an exercise by its title's second half
-        if ": " in english and re.search(r"[：:] ?", chinese):
-            titles.setdefault(english.split(": ", 1)[1], re.split(r"[：:] ?", chinese, maxsplit=1)[1])
-
-    def refs(text):
-        return re.sub(r"\{ref\}`([^`<]+?) <([^`>]+)>`", lambda m: f"{{ref}}`{titles.get(m[1], m[1])} <{m[2]}>`", text)
-
-    def checkpoint(line):  # - **Part**, before *Next*: links (5 exercises, about 50 min)
-        m = re.fullmatch(r"- \*\*(.+?)\*\*, (?:before \*(.+?)\*|to finish the book): (.+) "
-                         r"\((\d+) exercises?, about (\d+) min\)", line)
-        if not m:
-            raise I18nError(f"a checkpoint line that localized_estimates cannot read: {line!r}")
-        then = f"在进入*{titles.get(m[2], m[2])}*之前" if m[2] else "读完全书"
-        return (f"- **{titles.get(m[1], m[1])}**，{then}：{refs(m[3]).replace('; ', '；')}"
-                f"（{m[4]}个练习，约{m[5]}分钟）")
-
-    out = {}
-    for key, value in values.items():
-        if key.startswith(("read_", "exercises_", "part_")) and not key.endswith("_exercises"):
-            value = re.sub(r"^([\d.]+) (min|hours)$", lambda m: m[1] + UNITS[m[2]], value)
-        elif key.startswith("exercise_list_") or key.endswith("_exercises"):
-            value = "暂无" if value == "none yet" else refs(value).replace("; ", "；")
-        elif key == "checkpoints":
-            value = "\n".join(checkpoint(line) for line in value.split("\n"))
-        out[key] = value
     return out
 
 

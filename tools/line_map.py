@@ -23,6 +23,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 
 from chapter import ROOT, cell_source, chapter_notebooks, read_notebook, split_directives
+from i18n import translator
 
 SCRIPT = "code/microgpt.py"
 PAGE = "microgpt_py"        # book/microgpt_py.md: the page that shows the map
@@ -117,23 +118,6 @@ def chapter_titles(root, language="en"):
                 break
     translate = translator(root, language)
     return {stem: translate(stem, title, title) for stem, title in titles.items()}
-
-
-def translator(root, language):
-    """translate(stem, English text, fallback): the text's translation in the page's catalog (locale/), or the
-    fallback in English or where the catalog has none."""
-    catalogs = {}
-
-    def translate(stem, text, fallback):
-        if language == "en":
-            return fallback
-        if stem not in catalogs:
-            from babel.messages.pofile import read_po
-            path = os.path.join(root, "locale", language, "LC_MESSAGES", "book", stem + ".po")
-            catalogs[stem] = read_po(open(path, "rb")) if os.path.isfile(path) else None
-        message = catalogs[stem].get(text) if catalogs[stem] else None
-        return message.string if message and message.string else fallback
-    return translate
 
 
 def map_html(root, language):

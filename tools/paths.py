@@ -18,6 +18,7 @@ from docutils.nodes import make_id
 
 import line_map
 import reading_time
+from i18n import translator
 from chapter import (EXERCISE, ROOT, cell_source, chapter_notebooks, is_glue_cell, is_setup, read_notebook,
                      strip_directives)
 
@@ -26,13 +27,11 @@ TEXT = {  # what the page says; a language without an entry gets English
     "en": {"line_map": "then read the whole of `code/microgpt.py` on the {{ref}}`line map <line-map>`: "
                        "{new} lines you have not met on the way ({minutes} min)",
            "checkpoints": "the checkpoints of these parts ({n} exercises, {minutes} min)",
-           "minutes": "{minutes} min", "hours": "{hours} hours", "item": "1. {chapter}: {links} ({time})",
-           "and": ", "},
+           "item": "1. {chapter}: {links} ({time})", "and": ", "},
     "zh_CN": {"line_map": "最后在{{ref}}`逐行对照表 <line-map>`上通读 `code/microgpt.py`："
                           "其中{new}行是路上没见过的（{minutes}分钟）",
               "checkpoints": "这几部分的检查点（{n}道练习，{minutes}分钟）",
-              "minutes": "{minutes}分钟", "hours": "{hours}小时", "item": "1. {chapter}：{links}（{time}）",
-              "and": "、"},
+              "item": "1. {chapter}：{links}（{time}）", "and": "、"},
 }
 
 
@@ -132,8 +131,8 @@ def build(root=ROOT, language="en"):
 
 def substitutions(root=ROOT, language="en"):
     """{{ path_NAME }} (the list) and {{ path_NAME_time }} for each path."""
-    text = TEXT.get(language, TEXT["en"])
-    translate = line_map.translator(root, language)
+    text, units = TEXT.get(language, TEXT["en"]), reading_time.TEXT.get(language, reading_time.TEXT["en"])
+    translate = translator(root, language)
     out = {}
     for name, (chapters, extra, total) in build(root, language).items():
         lines = []
@@ -142,12 +141,12 @@ def substitutions(root=ROOT, language="en"):
                               for s in picked)
             minutes = reading_time.minutes(sum(minutes_of(s) for s in picked))
             lines.append(text["item"].format(chapter=f"{{ref}}`{label_of(root, stem)}`", links=links,
-                                             time=text["minutes"].format(minutes=minutes)))
+                                             time=units["minutes"].format(minutes=minutes)))
         lines += [f"1. {line}" for line in extra]
         out[f"path_{name}"] = "\n".join(lines)
         hours = total / 60
-        out[f"path_{name}_time"] = (text["minutes"].format(minutes=reading_time.minutes(total)) if hours < 2.5
-                                    else text["hours"].format(hours=f"{hours:.1f}"))
+        out[f"path_{name}_time"] = (units["minutes"].format(minutes=reading_time.minutes(total)) if hours < 2.5
+                                    else units["hours"].format(hours=f"{hours:.1f}"))
     return out
 
 

@@ -8,7 +8,8 @@ exercise index and its checkpoints are generated too, never kept by hand. The re
 {{ read_01_tokenizing }}, {{ exercises_01_tokenizing }}, {{ read_total }}, {{ exercises_total }},
 {{ exercise_list_01_tokenizing }} (links to the chapter's exercises, with their titles) and {{ checkpoints }}
 (one line per part of _toc.yml: the exercises to pass before moving on, and how long they take). They change
-by themselves when a chapter grows.
+by themselves when a chapter grows. They are written in the page's language (TEXT below; the titles from the
+catalogs, through i18n.translator), so the Chinese edition gets them in Chinese without a catalog entry.
 """
 import os
 import re
@@ -19,10 +20,19 @@ from sphinx.transforms import SphinxTransform
 
 from chapter import (EXERCISE, ROOT, cell_source, chapter_notebooks, exercises_of, is_glue_cell, is_setup,
                      read_notebook, strip_directives)
+from i18n import translator
 
 WORDS_PER_MINUTE = 200      # an average pace for technical prose
 CODE_LINES_PER_MINUTE = 10  # reading a line of code, running the cell and looking at what it prints
 MINUTES_PER_EXERCISE = 10   # predict, run, think: the exercises are small
+TEXT = {  # what the pages say, in each language of the book (a language without an entry gets English)
+    "en": {"minutes": "{minutes} min", "hours": "{hours} hours", "none": "none yet", "and": "; ",
+           "before": "before *{part}*", "last": "to finish the book", "one": "1 exercise", "many": "{n} exercises",
+           "checkpoint": "- **{part}**, {then}: {links} ({n}, about {minutes} min)"},
+    "zh_CN": {"minutes": "{minutes}分钟", "hours": "{hours}小时", "none": "暂无", "and": "；",
+              "before": "在进入*{part}*之前", "last": "读完全书", "one": "1个练习", "many": "{n}个练习",
+              "checkpoint": "- **{part}**，{then}：{links}（{n}，约{minutes}分钟）"},
+}
 def measure(path):
     """(words of prose, lines of code a reader sees, number of exercises) of one notebook: the setup cell is
     hidden and glue cells are removed; a recap cell is shown, so it counts (chapter 11's whole program)."""
@@ -43,10 +53,17 @@ def minutes(x):
 
 
 def link(label, title, short=False):
-    """A MyST reference to an exercise, showing its title (short: without the kind, "Predict, then run: ")."""
-    if short and ": " in title:
-        title = title.split(": ", 1)[1]
+    """A MyST reference to an exercise, showing its title (short: without the kind, "Predict, then run: ",
+    or its translation, "先预测，再运行：")."""
+    if short:
+        title = re.split(r": |：", title, maxsplit=1)[-1]
     return f"{{ref}}`{re.sub(r'[`<>]', '', title)} <{label}>`"
+
+
+def links(found, translate, short=False, language="en"):
+    """The references to exercises [(stem, label, title)], their titles in the page's language."""
+    text = TEXT.get(language, TEXT["en"])
+    return text["and"].join(link(label, translate(stem, title, title), short) for stem, label, title in found)
 
 
 def parts(root):
@@ -62,67 +79,79 @@ def parts(root):
     return out
 
 
+def stem_of(nb):
+    return os.path.splitext(os.path.basename(nb))[0]
+
+
 def checkpoint(root, notebooks):
-    """The exercises of a part that a newcomer should pass: its predict exercises, which `check` answers
-    (a chapter without one contributes its first exercise)."""
+    """The exercises of a part that a newcomer should pass, [(stem, label, title)]: its predict exercises,
+    which `check` answers (a chapter without one contributes its first exercise)."""
     chosen = []
     for nb in notebooks:
-        found = exercises_of(os.path.join(root, nb))
-        chosen += [ex for ex in found if ex[1].startswith("Predict")] or found[:1]
+        found = [(stem_of(nb), label, title) for label, title in exercises_of(os.path.join(root, nb))]
+        chosen += [ex for ex in found if ex[2].startswith("Predict")] or found[:1]
     return chosen
 
 
-def checkpoints(root):
-    """The checkpoints as a Markdown list: one line per part."""
-    found = parts(root)
+def duration(minutes, language="en"):
+    """Minutes as the page says them: up to 90 in minutes, more in hours."""
+    text = TEXT.get(language, TEXT["en"])
+    return (text["minutes"].format(minutes=minutes) if minutes < 90
+            else text["hours"].format(hours=f"{minutes / 60:.1f}"))
+
+
+def checkpoints(root, language="en"):
+    """The checkpoints as a Markdown list: one line per part. Part captions are translated in the catalog
+    of the root page, whose sidebar shows them."""
+    text, translate = TEXT.get(language, TEXT["en"]), translator(root, language)
+    found = [(translate("intro", caption, caption), notebooks) for caption, notebooks in parts(root)]
     lines = []
     for k, (caption, notebooks) in enumerate(found):
         chosen = checkpoint(root, notebooks)
-        then = f"before *{found[k + 1][0]}*" if k + 1 < len(found) else "to finish the book"
-        n = f"{len(chosen)} exercise" + ("s" if len(chosen) != 1 else "")
-        lines.append(f"- **{caption}**, {then}: " + "; ".join(link(*ex, short=True) for ex in chosen)
-                     + f" ({n}, about {minutes(len(chosen) * MINUTES_PER_EXERCISE)} min)")
+        then = text["before"].format(part=found[k + 1][0]) if k + 1 < len(found) else text["last"]
+        n = text["one"] if len(chosen) == 1 else text["many"].format(n=len(chosen))
+        lines.append(text["checkpoint"].format(part=caption, then=then, n=n,
+                                               links=links(chosen, translate, True, language),
+                                               minutes=minutes(len(chosen) * MINUTES_PER_EXERCISE)))
     return "\n".join(lines)
 
 
-def estimates(root):
-    """{substitution name: text} for every chapter notebook, plus the totals."""
-    out, total_read, total_ex = {}, 0, 0
+def estimates(root, language="en"):
+    """{substitution name: text} for every chapter notebook, plus the totals, in the page's language."""
+    text, translate = TEXT.get(language, TEXT["en"]), translator(root, language)
+    out, total_read, total_ex, read_of = {}, 0, 0, {}
     for nb in chapter_notebooks(root):
         words, code, exercises = measure(os.path.join(root, nb))
         read = minutes(words / WORDS_PER_MINUTE + code / CODE_LINES_PER_MINUTE)
         ex = minutes(exercises * MINUTES_PER_EXERCISE) if exercises else 0
-        stem = os.path.splitext(os.path.basename(nb))[0]
-        out[f"read_{stem}"] = f"{read} min"
-        out[f"exercises_{stem}"] = f"{ex} min" if ex else "—"
-        found = exercises_of(os.path.join(root, nb))
-        out[f"exercise_list_{stem}"] = "; ".join(link(*e) for e in found) if found else "none yet"
+        stem = stem_of(nb)
+        read_of[nb] = read
+        out[f"read_{stem}"] = text["minutes"].format(minutes=read)
+        out[f"exercises_{stem}"] = text["minutes"].format(minutes=ex) if ex else "—"
+        found = [(stem, label, title) for label, title in exercises_of(os.path.join(root, nb))]
+        out[f"exercise_list_{stem}"] = links(found, translate, language=language) if found else text["none"]
         total_read, total_ex = total_read + read, total_ex + ex
-    out["read_total"] = f"{total_read / 60:.1f} hours"
-    out["exercises_total"] = f"{total_ex / 60:.1f} hours"
-    out["checkpoints"] = checkpoints(root)
+    out["read_total"] = text["hours"].format(hours=f"{total_read / 60:.1f}")
+    out["exercises_total"] = text["hours"].format(hours=f"{total_ex / 60:.1f}")
+    out["checkpoints"] = checkpoints(root, language)
     for k, (caption, notebooks) in enumerate(parts(root), 1):  # the facilitator's sessions, one per part
-        read = sum(int(out["read_" + os.path.basename(nb)[:-6]].split()[0]) for nb in notebooks)
         chosen = checkpoint(root, notebooks)
-        out[f"part_{k}_read"] = f"{read} min" if read < 90 else f"{read / 60:.1f} hours"
-        out[f"part_{k}_check"] = f"{minutes(len(chosen) * MINUTES_PER_EXERCISE)} min"
-        out[f"part_{k}_exercises"] = "; ".join(link(*ex, short=True) for ex in chosen)
+        out[f"part_{k}_read"] = duration(sum(read_of[nb] for nb in notebooks), language)
+        out[f"part_{k}_check"] = text["minutes"].format(minutes=minutes(len(chosen) * MINUTES_PER_EXERCISE))
+        out[f"part_{k}_exercises"] = links(chosen, translate, True, language)
     return out
 
 
 def substitutions(root, language="en"):
     """Everything the pages substitute: the estimates and the reading paths (book/paths.yml, timed alike)."""
     import paths
-    return {**estimates(root), **paths.substitutions(root, language)}
+    return {**estimates(root, language), **paths.substitutions(root, language)}
 
 
 def add_estimates(app, config):
     if not os.path.isfile(os.path.join(str(app.srcdir), "_toc.yml")):
         return  # a single page built on its own (jupyter-book build book/NN_name.ipynb): no book to measure
     values = substitutions(str(app.srcdir), config.language or "en")
-    if config.language and not config.language.startswith("en"):  # the Chinese edition (tools/i18n.py)
-        from i18n import localized_estimates
-        values = localized_estimates(values, config)
     config.myst_substitutions = {**(config.myst_substitutions or {}), **values}
 
 
