@@ -26,6 +26,7 @@ from test_site import browser  # noqa: F401  (Chromium that survives a crashed t
 from test_line_map import fake_root
 import i18n
 from chapter import exercises_of
+from i18n import CJK
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 SCREENSHOTS = ("book/01_tokenizing.html", "book/05_attention.html", "book/08_sampling.html")  # zh-NN_name.png
@@ -64,6 +65,23 @@ def test_a_translation_that_loses_something_is_caught(msgstr, problem):
     else:
         assert any(f.startswith(problem) for f in found), (msgid, msgstr, found)
     assert i18n.message_problems("Hello.", "你好。", fuzzy=True) == ["fuzzy"]
+    assert i18n.message_problems("© Copyright %(copyright)s.", "© 版权所有。") == ["a %(name)s placeholder changed"]
+
+
+def test_the_theme_catalog_is_translated_and_compiles_for_both_domains():
+    """locale/zh_CN/theme.po (the page chrome) follows the rules of the page catalogs, and the zh build gets it
+    as the "sphinx" and "booktheme" catalogs."""
+    assert i18n.catalog_problems(i18n.THEME) == []
+    theme = {m.id for m in i18n.read_catalog(i18n.THEME) if m.id}
+    folder = os.path.join(ROOT, "book", "_templates")
+    used = {m for name in os.listdir(folder) for m in re.findall(r"translate\('([^']+)'\)",
+                                                                 open(os.path.join(folder, name)).read())}
+    assert used and used <= theme, f"book/_templates translates what theme.po lacks: {sorted(used - theme)}"
+    assert i18n.compile_theme(i18n.THEME) >= 0
+    import gettext
+    for domain in ("sphinx", "booktheme"):
+        found = gettext.translation(domain, i18n.BUILD_LOCALE, [i18n.LANG])
+        assert CJK.search(found.gettext("Open issue")) and CJK.search(found.gettext("Toggle primary sidebar"))
 
 
 EN_PAGE = """<html><body><article class="bd-article"><h1>Attention</h1>
@@ -85,6 +103,11 @@ def test_page_checks_pass_a_faithful_page_and_catch_made_up_bad_ones():
     bad_code = ZH_PAGE.replace("print(len(docs))", "print(len(docs)) ")
     bad_number = ZH_PAGE.replace(">0.5<", ">0.50<")
     english_left = ZH_PAGE.replace("带有", "A list item with ").replace("的列表项", "")
+    chrome = '<nav aria-label="Main"><a href="#x">从<em>karia</em>到引文</a></nav>' \
+        '<a title="Read this page in English">English</a><button title="显示或隐藏目录侧栏"></button>'
+    assert problems(ZH_PAGE.replace("<body>", "<body>" + chrome)) == []
+    english_chrome = ZH_PAGE.replace("<body>", '<body><button title="Toggle primary sidebar"></button>')
+    assert ["English left around" in p for p in problems(english_chrome)] == [True]
     assert ["code blocks" in p for p in problems(bad_code)] == [True]
     assert ["glued numbers" in p for p in problems(bad_number)] == [True]
     assert ["English left" in p for p in problems(english_left)] == [True]

@@ -54,6 +54,8 @@ ZH = {
                           "html_search_language": "zh"}},
 }
 SEARCH_PLACEHOLDER = {"zh_CN": "搜索本书……"}
+LOGO_ALT = {"zh_CN": "{title}：首页"}  # the theme writes "<title> - Home" into the logo's alt text, untranslatable
+THEME = os.path.join(LOCALE, LANG, "theme.po")  # the page chrome: theme strings that the themes' catalogs lack
 SWITCH = {"en": ("zh/", "中文", "zh-CN", "阅读本页的中文版"),  # from a page: (folder, label, hreflang, title)
           LANG: ("../", "English", "en", "Read this page in English")}
 
@@ -181,7 +183,29 @@ def copy_locale(source=LOCALE):
         with open(target, "wb") as f:
             f.write(out.getvalue())
         changed += 1
-    return changed
+    return changed + compile_theme(os.path.join(source, LANG, "theme.po"))
+
+
+def compile_theme(path):
+    """locale/zh_CN/theme.po compiled for the two domains the themes translate with: "sphinx" (Sphinx's
+    own and pydata-sphinx-theme's templates) and "booktheme" (sphinx-book-theme's buttons, and our templates
+    in book/_templates through its translate()). Returns the number of files written."""
+    import io
+    from babel.messages.mofile import write_mo
+    problems = catalog_problems(path)
+    if problems:
+        raise I18nError(problems[0] + (f" ({len(problems) - 1} more)" if len(problems) > 1 else ""))
+    catalog, out = read_catalog(path), io.BytesIO()
+    write_mo(out, catalog)
+    written = 0
+    for domain in ("sphinx", "booktheme"):
+        target = os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", domain + ".mo")
+        if not (os.path.isfile(target) and open(target, "rb").read() == out.getvalue()):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(out.getvalue())
+            written += 1
+    return written
 
 
 # What a translation must keep from its English message (the same rule as the translators' self-check).
@@ -210,6 +234,8 @@ def message_problems(msgid, msgstr, fuzzy=False):
     if not msgstr or fuzzy:
         return ["fuzzy" if fuzzy and msgstr else "untranslated"]
     out = []
+    if sorted(re.findall(r"%\(\w+\)s", msgid)) != sorted(re.findall(r"%\(\w+\)s", msgstr)):
+        out.append("a %(name)s placeholder changed")
     for name, a, b in zip(("role", "inline code", "math", "link target"), kept_parts(msgid), kept_parts(msgstr)):
         if a != b:
             lost, added = sorted(map(str, a - b)), sorted(map(str, b - a))
@@ -288,6 +314,35 @@ def english_blocks(page, allowed=ENGLISH_ALLOWED):
     return found
 
 
+# The page chrome (all but the article) may keep these English, whole: the switch to English and its tooltip,
+# names, a key, the aria-labels "Main" and "Page" that sphinx-book-theme writes into its templates (every other
+# chrome string is translated, by the themes' catalogs or locale/zh_CN/theme.po).
+CHROME_ALLOWED = {"English", "Read this page in English", "Colab", "Ctrl", "Ctrl + K", ".ipynb", "Transformer", "Main",
+                  "Page"}
+CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "data-bs-title")
+
+
+def english_chrome(page, allowed=CHROME_ALLOWED):
+    """The texts and labels around the article of a parsed translated page that have an English word and no
+    Chinese."""
+    from bs4.element import Comment, Declaration, Doctype
+    found = []
+    for element in page.find_all(True):
+        if element.name in ("script", "style") or element.find_parent(["article", "script", "style"]):
+            continue
+        texts = [element.get(name) for name in CHROME_ATTRIBUTES if element.get(name)]
+        if any(not isinstance(t, (Comment, Declaration, Doctype)) and t.strip()
+               for t in element.find_all(string=True, recursive=False)):
+            whole = element  # an inline element's text is judged with its sentence: 从<em>karia</em>到…
+            while whole.name in ("em", "strong", "code", "span", "i", "b") and whole.parent:
+                whole = whole.parent
+            texts.append(whole.get_text(" "))
+        for text in (" ".join(t.split()) for t in texts):
+            if text and text not in allowed and not CJK.search(text) and re.search(r"[A-Za-z]{3}", text):
+                found.append(text)
+    return sorted(set(found))
+
+
 def page_problems(name, en, zh):
     """One sentence per way the zh page differs from the English one where it must not, or stays English
     (en, zh: the pages, parsed)."""
@@ -301,6 +356,7 @@ def page_problems(name, en, zh):
         added = sorted((Counter(zh_numbers) - Counter(en_numbers)).elements())
         out.append(f"{name}: glued numbers differ from the English page's (missing {lost[:5]}, "
                    f"extra {added[:5]}).")
+    out += [f"{name}: English left around the zh page's article: {text[:80]!r}." for text in english_chrome(zh)]
     out += [f"{name}: English left in the zh page: {text[:80]!r}." for text in english_blocks(zh)]
     return out
 
@@ -330,7 +386,10 @@ def build(draft=False, source=LOCALE):
 
 
 def extract():
-    """The English messages into _build/gettext/ (what `sphinx-intl update -p _build/gettext` reads)."""
+    """The English messages into _build/gettext/ (what `sphinx-intl update -p _build/gettext` reads). The
+    builder's own output starts empty, so a catalog that nothing makes any more (a page removed) is not kept;
+    it rewrites every page's catalog each time."""
+    shutil.rmtree(os.path.join(BUILD, "i18n", "_build", "gettext"), ignore_errors=True)
     out = run_build(derived_config({}), "i18n", "--builder", "custom", "--custom-builder", "gettext")
     shutil.rmtree(GETTEXT, ignore_errors=True)
     shutil.copytree(os.path.join(out, "gettext"), GETTEXT)
@@ -355,11 +414,14 @@ def is_english(config):
 
 
 def on_config(app, config):
-    config.templates_path.append(os.path.join(ROOT, "book", "_templates"))
+    config.templates_path.insert(0, os.path.join(ROOT, "book", "_templates"))  # before the themes' components
     options = dict(config.html_theme_options or {})
     options["article_header_end"] = ["language-switch.html", "article-header-buttons.html"]
     if config.language in SEARCH_PLACEHOLDER:
         options["search_bar_text"] = SEARCH_PLACEHOLDER[config.language]
+    if config.language in LOGO_ALT:
+        title = config.html_title or config.project
+        options["logo"] = {**(options.get("logo") or {}), "alt_text": LOGO_ALT[config.language].format(title=title)}
     config.html_theme_options = options
 
 
@@ -432,6 +494,8 @@ def setup(app):
     from sphinx.util.nodes import extract_messages, traverse_parent
     from sphinx_exercise.nodes import exercise_subtitle
     logger = logging.getLogger(__name__)
+    if not is_english(app.config) and os.path.isfile(os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", "booktheme.mo")):
+        app.add_message_catalog("booktheme", BUILD_LOCALE)  # after locale/zh_CN/theme.po (compile_theme)
 
     class ExerciseTitles(SphinxTransform):
         """Exercise titles become messages: sphinx-exercise parses a title without recording its source, so
