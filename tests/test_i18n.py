@@ -108,6 +108,8 @@ def test_page_checks_pass_a_faithful_page_and_catch_made_up_bad_ones():
     assert problems(ZH_PAGE.replace("<body>", "<body>" + chrome)) == []
     english_chrome = ZH_PAGE.replace("<body>", '<body><button title="Toggle primary sidebar"></button>')
     assert ["English left around" in p for p in problems(english_chrome)] == [True]
+    mixed = ZH_PAGE.replace("<body>", "<body><footer><p>作者： The book contributors</p></footer>")
+    assert ["English left around" in p for p in problems(mixed)] == [True]
     assert ["code blocks" in p for p in problems(bad_code)] == [True]
     assert ["glued numbers" in p for p in problems(bad_number)] == [True]
     assert ["English left" in p for p in problems(english_left)] == [True]

@@ -48,6 +48,7 @@ CATALOGS = os.path.join(LOCALE, LANG, "LC_MESSAGES")
 # What the zh build changes in _config.yml; everything else (extensions, execution, theme) is shared.
 ZH = {
     "title": "microgpt：从零构建 GPT",
+    "author": "microgpt 图书的贡献者",
     "html": {"extra_footer": "<p>文字与代码：microgpt 图书的贡献者。模型是 Andrej Karpathy 的 microgpt，"
                              "在这里一步一步重新搭建。</p>\n"},
     "sphinx": {"config": {"language": LANG, "locale_dirs": [BUILD_LOCALE], "gettext_compact": False,
@@ -324,7 +325,7 @@ CHROME_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder", "data-bs-title
 
 def english_chrome(page, allowed=CHROME_ALLOWED):
     """The texts and labels around the article of a parsed translated page that have an English word and no
-    Chinese."""
+    Chinese, or three English words in a row."""
     from bs4.element import Comment, Declaration, Doctype
     found = []
     for element in page.find_all(True):
@@ -338,8 +339,9 @@ def english_chrome(page, allowed=CHROME_ALLOWED):
                 whole = whole.parent
             texts.append(whole.get_text(" "))
         for text in (" ".join(t.split()) for t in texts):
-            if text and text not in allowed and not CJK.search(text) and re.search(r"[A-Za-z]{3}", text):
-                found.append(text)
+            if text and text not in allowed and (not CJK.search(text) and re.search(r"[A-Za-z]{3}", text)
+                                                  or re.search(r"[A-Za-z]+(?: [A-Za-z]+){2}", text)):
+                found.append(text)  # English alone, or a run of three English words beside Chinese
     return sorted(set(found))
 
 
