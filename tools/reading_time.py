@@ -33,6 +33,8 @@ TEXT = {  # what the pages say, in each language of the book (a language without
               "before": "在进入*{part}*之前", "last": "读完全书", "one": "1个练习", "many": "{n}个练习",
               "checkpoint": "- **{part}**，{then}：{links}（{n}，约{minutes}分钟）"},
 }
+
+
 def measure(path):
     """(words of prose, lines of code a reader sees, number of exercises) of one notebook: the setup cell is
     hidden and glue cells are removed; a recap cell is shown, so it counts (chapter 11's whole program)."""
@@ -93,11 +95,10 @@ def checkpoint(root, notebooks):
     return chosen
 
 
-def duration(minutes, language="en"):
-    """Minutes as the page says them: up to 90 in minutes, more in hours."""
+def duration(total, language="en"):
+    """A number of minutes as the page says it: under 90 in minutes, more in hours."""
     text = TEXT.get(language, TEXT["en"])
-    return (text["minutes"].format(minutes=minutes) if minutes < 90
-            else text["hours"].format(hours=f"{minutes / 60:.1f}"))
+    return text["minutes"].format(minutes=total) if total < 90 else text["hours"].format(hours=f"{total / 60:.1f}")
 
 
 def checkpoints(root, language="en"):
