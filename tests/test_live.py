@@ -533,8 +533,17 @@ def reference_steps():
 
 def test_playground(browser, server):
     expected = reference_steps()
+    shown = "return getComputedStyle(document.querySelector('.mg-noscript')).display"
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:  # without JavaScript the page says why it has no controls...
+        browser.get(server.base + "book/playground.html")
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        assert browser.execute_script(shown) != "none"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
     mark = len(browser.recorder.urls)
     browser.get(server.base + "book/playground.html")
+    assert browser.execute_script(shown) == "none"  # ...and with it, says nothing
     time.sleep(1)  # Python starts when the reader reaches for the controls, not on page load
     assert not [url for url in browser.recorder.urls[mark:] if "live-worker" in url or "pyodide" in url], \
         "Python started on page load"

@@ -273,7 +273,7 @@ def drift_problems(pot_folder=GETTEXT, po_folder=CATALOGS):
 
 CJK = re.compile(r"[\u3400-\u9fff]")  # Chinese characters (punctuation alone is no Chinese)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-BLOCKS = "p, h1, h2, h3, h4, h5, h6, figcaption, th, td, dt, dd, li, .admonition-title, .caption-text"
+BLOCKS = "p, h1, h2, h3, h4, h5, h6, figcaption, th, td, dt, dd, li, .admonition-title, .caption-text, noscript"
 NOT_PROSE = "pre, code, .math, mjx-container, script, style, .pasted-text, .headerlink, div.cell, .cell_output"
 # Prose that may stay English on a zh page, whole (after code, math and glued numbers are removed). Keep it short.
 ENGLISH_ALLOWED = {"GPT-2 small", "Google Colab", "block_size", "lm_head", "state_dict"}
