@@ -177,14 +177,18 @@ def copy_locale(source=LOCALE):
                     message.string = qualify(message.string, notebook)
         out = io.BytesIO()
         write_po(out, catalog, width=0, omit_header=False)
-        target = os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", page + ".po")
-        if os.path.isfile(target) and open(target, "rb").read() == out.getvalue():
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as f:
-            f.write(out.getvalue())
-        changed += 1
+        changed += write_changed(os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", page + ".po"), out.getvalue())
     return changed + compile_theme(os.path.join(source, LANG, "theme.po"))
+
+
+def write_changed(target, data):
+    """Write bytes to target unless it holds them already; 1 if written, else 0."""
+    if os.path.isfile(target) and open(target, "rb").read() == data:
+        return 0
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as f:
+        f.write(data)
+    return 1
 
 
 def compile_theme(path):
@@ -198,15 +202,8 @@ def compile_theme(path):
         raise I18nError(problems[0] + (f" ({len(problems) - 1} more)" if len(problems) > 1 else ""))
     catalog, out = read_catalog(path), io.BytesIO()
     write_mo(out, catalog)
-    written = 0
-    for domain in ("sphinx", "booktheme"):
-        target = os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", domain + ".mo")
-        if not (os.path.isfile(target) and open(target, "rb").read() == out.getvalue()):
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(out.getvalue())
-            written += 1
-    return written
+    return sum(write_changed(os.path.join(BUILD_LOCALE, LANG, "LC_MESSAGES", domain + ".mo"), out.getvalue())
+               for domain in ("sphinx", "booktheme"))
 
 
 # What a translation must keep from its English message (the same rule as the translators' self-check).
