@@ -285,3 +285,17 @@ def test_run_live_and_the_playground_speak_chinese_on_zh_pages(browser, site, se
         "return [...document.querySelectorAll('#mg-train-button, #mg-inside-button, .mg-controls label')]"
         ".map(e => e.firstChild.textContent.trim())"))
     assert {"训练", "看看内部", "步数", "学习率", "温度"} <= set(labels), labels
+
+    def look_inside(driver):  # trained one step, the fewest the page allows: every text of the look inside
+        driver.execute_script("document.getElementById('mg-steps').value = '1';"
+                              "document.getElementById('mg-name').value = 'ava';"
+                              "document.getElementById('mg-train-button').click()")
+        deadline = time.time() + 240
+        while time.time() < deadline and not driver.execute_script(
+                "return document.getElementById('mg-inside-view').dataset.steps === '1'"):
+            time.sleep(0.5)
+        return driver.execute_script("return [...document.querySelectorAll('#mg-inside-view "
+                                     ":is(.mg-subhead, .mg-note, figcaption)')].map(e => e.textContent)")
+    texts = browser.visit(server.base + "zh/book/playground.html", look_inside)
+    assert len(texts) >= 8 and all(CJK.search(t) and not re.search(r"[A-Za-z]+(?: [A-Za-z]+){2}", t)
+                                   for t in texts), texts

@@ -103,6 +103,8 @@
     [/^Attention weights$/, "注意力权重"],
     [/^One map per head: row = the position that looks, column = the earlier position it looks at\. Each row sums to 1; later positions are out of reach \(blank\)\.$/,
      "每个头一张图：行 = 发出注意的位置，列 = 它所注意的更早位置。每一行之和为1；更靠后的位置看不到（空白）。"],
+    [/^With the keyboard: Tab to a map, then the arrow keys \(and Home, End\) move from cell to cell; each cell says its value\.$/,
+     "用键盘：按Tab进入一张图，再用方向键（以及Home、End）在格子间移动；每个格子都会读出它的数值。"],
     [/^layer (\d+), head (\d+)$/, "第$1层，第$2个头"],
     [/^training loss by step$/, "每一步的训练损失"],
   ];

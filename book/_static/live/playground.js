@@ -373,8 +373,8 @@
     return [
       subhead(`Next-letter probabilities (the model after ${r.steps} steps)`),
       note("Row: the letter the model has just read (⏎ = the start/end token), at each position; column: what it " +
-           "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next. " +
-           KEYS),
+           "predicts next, darker = likelier (hover for the number). Outlined: the letter that really comes next."),
+      note(KEYS),
       el("div", {class: "mg-scroll"}, table), // a phone's screen: the table shrinks to fit (live.css)
       readout(table),
     ];
@@ -399,7 +399,8 @@
     return [
       subhead("Attention weights"),
       note("One map per head: row = the position that looks, column = the earlier position it looks at. " +
-           "Each row sums to 1; later positions are out of reach (blank). " + KEYS),
+           "Each row sums to 1; later positions are out of reach (blank)."),
+      note(KEYS),
       heads,
     ];
   }
