@@ -146,10 +146,12 @@ class RequestRecorder:
         self.ws.close()
 
 
+NO_NETWORK = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # none but the test server
+
+
 @pytest.fixture(scope="module")
 def browser():
-    no_network = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # none but the test server
-    with headless_chromium(no_network) as driver:
+    with headless_chromium(NO_NETWORK) as driver:
         driver.recorder = RequestRecorder(driver.capabilities["goog:chromeOptions"]["debuggerAddress"])
         driver.get("about:blank")
         time.sleep(0.5)
@@ -534,13 +536,9 @@ def reference_steps():
 def test_playground(browser, server):
     expected = reference_steps()
     shown = "return getComputedStyle(document.querySelector('.mg-noscript')).display"
-    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
-    try:  # without JavaScript the page says why it has no controls...
-        browser.get(server.base + "book/playground.html")
-        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-        assert browser.execute_script(shown) != "none"
-    finally:
-        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    with headless_chromium(NO_NETWORK, "--blink-settings=scriptEnabled=false") as no_script:  # the page's scripts off...
+        no_script.get(server.base + "book/playground.html")
+        assert no_script.execute_script(shown) != "none", "without JavaScript the page must say why it is empty"
     mark = len(browser.recorder.urls)
     browser.get(server.base + "book/playground.html")
     assert browser.execute_script(shown) == "none"  # ...and with it, says nothing
