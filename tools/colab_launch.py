@@ -7,6 +7,7 @@ Chinese website (language zh_CN) colab/zh/NN_name.ipynb. This runs after the the
 lists of Colab links.
 """
 import colab_links
+from i18n import is_english
 
 
 def point_colab_at_rendition(app, pagename, templatename, context, doctree):
@@ -16,7 +17,7 @@ def point_colab_at_rendition(app, pagename, templatename, context, doctree):
         for button in group.get("buttons", []):
             if button.get("text") == "Colab":
                 config = colab_links.load_config(str(app.srcdir))
-                language = colab_links.ZH if (app.config.language or "").startswith("zh") else None
+                language = None if is_english(app.config) else colab_links.ZH
                 button["url"] = colab_links.colab_url(config, pagename + ".ipynb", language)
 
 

@@ -29,6 +29,8 @@ import threading
 
 import yaml
 
+from i18n import is_english
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SINGLE = os.path.join(ROOT, "_build", "singlehtml")
 SITE = os.path.join(ROOT, "_build", "html")
@@ -152,10 +154,12 @@ def share_html_visitors(app):
 
 def link_the_pdf(app, pagename, templatename, context, doctree):
     """The theme's ".pdf" entry prints the page (window.print); on the site it downloads the whole book."""
+    if app.builder.name != "html":
+        return
+    english = is_english(app.config)
     for group in context.get("header_buttons", []):
         for button in group.get("buttons", []):
-            if button.get("label") == "download-pdf-button" and app.builder.name == "html":
-                english = not app.config.language or app.config.language.startswith("en")
+            if button.get("label") == "download-pdf-button":
                 url = context["pathto"](NAME, 1) if english else "../" + context["pathto"](NAME, 1)
                 button.update(type="link", url=url, text="the book (.pdf)" if english else "全书（英文 PDF）",
                               tooltip="The whole book as one PDF" if english else "整本书的 PDF（英文版）")
