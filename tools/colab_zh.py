@@ -57,7 +57,6 @@ class Translator:
     def __init__(self, chapter, root=ROOT):
         self.chapter = chapter
         self.catalog = read_catalog(os.path.splitext(chapter)[0], root)
-        self.kept = []  # optional texts (titles, captions, alt text) that the catalog does not have
 
     def unit(self, text):
         msgid = normalized(text)
@@ -68,12 +67,9 @@ class Translator:
         return normalized(self.catalog[msgid])
 
     def optional(self, text):
-        """A title, caption or alt text: its translation if the catalog has one, else the English (noted)."""
+        """A title, caption or alt text: its translation if the catalog has one, else the English."""
         msgid = normalized(text)
-        if not msgid or msgid in self.catalog:
-            return normalized(self.catalog[msgid]) if msgid else text
-        self.kept.append(msgid)
-        return text
+        return normalized(self.catalog[msgid]) if msgid and msgid in self.catalog else text
 
     def __call__(self, text):
         """The MyST `text` (no top-level fences: colab.parse_blocks splits them off) with every paragraph,
