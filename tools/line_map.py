@@ -23,6 +23,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 
 from chapter import ROOT, cell_source, chapter_notebooks, read_notebook, split_directives
+import colab_links
 from i18n import translator
 
 SCRIPT = "code/microgpt.py"
@@ -109,14 +110,9 @@ def spans(numbers):
 
 def chapter_titles(root, language="en"):
     """{stem: the chapter's first heading}, from the page's catalog in another language (locale/)."""
-    titles = {}
-    for path in chapter_notebooks(root):
-        for cell in read_notebook(os.path.join(root, path))["cells"]:
-            match = re.search(r"^# (.+)$", cell_source(cell), re.M) if cell["cell_type"] == "markdown" else None
-            if match:
-                titles[os.path.splitext(os.path.basename(path))[0]] = match.group(1).strip()
-                break
     translate = translator(root, language)
+    titles = {os.path.splitext(os.path.basename(path))[0]: colab_links.title(root, path)
+              for path in chapter_notebooks(root)}
     return {stem: translate(stem, title, title) for stem, title in titles.items()}
 
 
