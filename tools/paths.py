@@ -19,8 +19,7 @@ from docutils.nodes import make_id
 import line_map
 import reading_time
 from i18n import translator
-from chapter import (EXERCISE, ROOT, cell_source, chapter_notebooks, is_glue_cell, is_setup, read_notebook,
-                     strip_directives)
+from chapter import EXERCISE, ROOT, cell_source, chapter_notebooks, is_glue_cell, is_setup, read_notebook
 
 SPEC = "book/paths.yml"
 TEXT = {  # what the page says; a language without an entry gets English
@@ -63,14 +62,13 @@ def sections(path):
             if current:
                 current["exercises"] += len(EXERCISE.findall(text))
         elif current and not is_setup(cell) and not is_glue_cell(cell):
-            current["code"] += sum(1 for line in strip_directives(text).splitlines() if line.strip())
+            current["code"] += reading_time.shown_code_lines(cell)
             current["cells"].add(index)
     return found
 
 
 def minutes_of(section):
-    return (section["words"] / reading_time.WORDS_PER_MINUTE
-            + section["code"] / reading_time.CODE_LINES_PER_MINUTE)
+    return reading_time.reading_minutes(section["words"], section["code"])
 
 
 def chosen(root, spec, name, stem, secs, writing):
@@ -113,8 +111,8 @@ def build(root=ROOT, language="en"):
         if name == "core":
             new = sum(1 for _, line, stem, index in found if line.strip() and (stem, index) not in seen)
             extra.append(text["line_map"].format(new=new, minutes=reading_time.minutes(
-                new / reading_time.CODE_LINES_PER_MINUTE)))
-            total += new / reading_time.CODE_LINES_PER_MINUTE
+                reading_time.reading_minutes(0, new))))
+            total += reading_time.reading_minutes(0, new)
         if path.get("checkpoints"):
             read = {f"book/{stem}.ipynb" for stem in stems[:stems.index(last) + 1]}
             picks = [e for _, nbs in reading_time.parts(root)

@@ -44,9 +44,21 @@ def measure(path):
         if cell["cell_type"] == "markdown":
             words += len(text.split())
             exercises += sum(1 for _ in EXERCISE.finditer(text))
-        elif cell["cell_type"] == "code" and not is_setup(cell) and not is_glue_cell(cell):
-            code += sum(1 for line in strip_directives(text).splitlines() if line.strip())
+        code += shown_code_lines(cell)
     return words, code, exercises
+
+
+def shown_code_lines(cell):
+    """The lines of code a reader sees in a cell: none in Markdown, in the hidden setup cell or in a glue cell,
+    which the book removes."""
+    if cell["cell_type"] != "code" or is_setup(cell) or is_glue_cell(cell):
+        return 0
+    return sum(1 for line in strip_directives(cell_source(cell)).splitlines() if line.strip())
+
+
+def reading_minutes(words, code):
+    """Minutes to read so many words of prose and lines of code, unrounded."""
+    return words / WORDS_PER_MINUTE + code / CODE_LINES_PER_MINUTE
 
 
 def minutes(x):
@@ -101,29 +113,13 @@ def duration(total, language="en"):
     return text["minutes"].format(minutes=total) if total < 90 else text["hours"].format(hours=f"{total / 60:.1f}")
 
 
-def checkpoints(root, language="en"):
-    """The checkpoints as a Markdown list: one line per part. Part captions are translated in the catalog
-    of the root page, whose sidebar shows them."""
-    text, translate = TEXT.get(language, TEXT["en"]), translator(root, language)
-    found = [(translate("intro", caption, caption), notebooks) for caption, notebooks in parts(root)]
-    lines = []
-    for k, (caption, notebooks) in enumerate(found):
-        chosen = checkpoint(root, notebooks)
-        then = text["before"].format(part=found[k + 1][0]) if k + 1 < len(found) else text["last"]
-        n = text["one"] if len(chosen) == 1 else text["many"].format(n=len(chosen))
-        lines.append(text["checkpoint"].format(part=caption, then=then, n=n,
-                                               links=links(chosen, translate, True, language),
-                                               minutes=minutes(len(chosen) * MINUTES_PER_EXERCISE)))
-    return "\n".join(lines)
-
-
 def estimates(root, language="en"):
     """{substitution name: text} for every chapter notebook, plus the totals, in the page's language."""
     text, translate = TEXT.get(language, TEXT["en"]), translator(root, language)
     out, total_read, total_ex, read_of = {}, 0, 0, {}
     for nb in chapter_notebooks(root):
         words, code, exercises = measure(os.path.join(root, nb))
-        read = minutes(words / WORDS_PER_MINUTE + code / CODE_LINES_PER_MINUTE)
+        read = minutes(reading_minutes(words, code))
         ex = minutes(exercises * MINUTES_PER_EXERCISE) if exercises else 0
         stem = stem_of(nb)
         read_of[nb] = read
@@ -134,12 +130,19 @@ def estimates(root, language="en"):
         total_read, total_ex = total_read + read, total_ex + ex
     out["read_total"] = text["hours"].format(hours=f"{total_read / 60:.1f}")
     out["exercises_total"] = text["hours"].format(hours=f"{total_ex / 60:.1f}")
-    out["checkpoints"] = checkpoints(root, language)
-    for k, (caption, notebooks) in enumerate(parts(root), 1):  # the facilitator's sessions, one per part
+    found = parts(root)  # per part: a line of the checkpoints, and a session of the facilitator's guide
+    captions = [translate("intro", caption, caption) for caption, _ in found]  # the root page's sidebar has them
+    lines = []
+    for k, (_, notebooks) in enumerate(found):
         chosen = checkpoint(root, notebooks)
-        out[f"part_{k}_read"] = duration(sum(read_of[nb] for nb in notebooks), language)
-        out[f"part_{k}_check"] = text["minutes"].format(minutes=minutes(len(chosen) * MINUTES_PER_EXERCISE))
-        out[f"part_{k}_exercises"] = links(chosen, translate, True, language)
+        check, exercises = minutes(len(chosen) * MINUTES_PER_EXERCISE), links(chosen, translate, True, language)
+        then = text["before"].format(part=captions[k + 1]) if k + 1 < len(found) else text["last"]
+        n = text["one"] if len(chosen) == 1 else text["many"].format(n=len(chosen))
+        lines.append(text["checkpoint"].format(part=captions[k], then=then, n=n, links=exercises, minutes=check))
+        out[f"part_{k + 1}_read"] = duration(sum(read_of[nb] for nb in notebooks), language)
+        out[f"part_{k + 1}_check"] = text["minutes"].format(minutes=check)
+        out[f"part_{k + 1}_exercises"] = exercises
+    out["checkpoints"] = "\n".join(lines)
     return out
 
 
