@@ -155,6 +155,11 @@ def headless_chromium(*extra_args, window=(1280, 1000)):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def console_errors(driver):
+    """The console's errors since the last call (headless_chromium records the console)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
 class Chromium:
     """Headless Chromium that starts over when its tab crashes. Seen in CI and here: the renderer crashed ("tab
     crashed") on the page after the playground, when that page had started loading Pyodide in a worker (the

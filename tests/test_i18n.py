@@ -20,7 +20,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import BUILD, ROOT
+from conftest import BUILD, ROOT, console_errors
 from test_live import PREFIX, server  # noqa: F401  (the site under a sub-path, as on Pages)
 from test_site import browser  # noqa: F401  (Chromium that survives a crashed tab)
 from test_line_map import fake_root
@@ -223,9 +223,6 @@ def test_every_zh_page_has_the_code_and_numbers_of_the_english_and_no_english_le
 def test_every_zh_page_loads_and_its_switch_goes_to_the_same_page_and_back(browser, site, server):
     problems = []
 
-    def console(driver):
-        return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
     def click_switch(driver):
         driver.find_element("css selector", "a.language-switch").click()
         time.sleep(0.3)
@@ -233,7 +230,7 @@ def test_every_zh_page_loads_and_its_switch_goes_to_the_same_page_and_back(brows
 
     os.makedirs(ARTIFACTS, exist_ok=True)
     for page in zh_pages(site):
-        errors = browser.visit(server.base + "zh/" + page, console)
+        errors = browser.visit(server.base + "zh/" + page, console_errors)
         if errors:
             problems.append(f"zh/{page}: errors in the browser's console: {errors[:3]}")
         if page in SCREENSHOTS:

@@ -210,7 +210,6 @@ def test_steps_entered_afresh_change_nothing(names):
 def test_every_stylesheet_closes_what_it_opens():
     """A block left open swallows every rule after it (a merge once left the reduced-motion block open, and the
     language switch's rules, inside it, applied to no one)."""
-    import glob
     for path in glob.glob(os.path.join(ROOT, "book", "_static", "**", "*.css"), recursive=True):
         text = re.sub(r"/\*.*?\*/", "", open(path, encoding="utf-8").read(), flags=re.S)
         depth = 0

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from test_live import (ARTIFACTS, CELLS, browser, check_requests, run_cell, server, set_code,  # noqa: F401
+from conftest import console_errors
+from test_live import (ARTIFACTS, browser, check_requests, run_cell, server, set_code,  # noqa: F401
                        site, switch_on, wait_for)
 
 pytestmark = pytest.mark.browser
@@ -39,10 +40,6 @@ def stored(driver):
 def text(driver, name):
     """A sentence of progress.js's TEXT (a function is called with the rest of the arguments)."""
     return driver.execute_script("return window.MicrogptProgress.TEXT[arguments[0]]", name)
-
-
-def console_errors(driver):
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def progress_panel(driver):

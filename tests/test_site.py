@@ -23,7 +23,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, Chromium
+from conftest import ROOT, Chromium, console_errors
 from chapter import chapter_notebooks
 
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
@@ -120,7 +120,7 @@ def open_page(browser, url):
             time.sleep(0.2)
         driver.execute_script("window.scrollTo(0, 0)")
         facts = driver.execute_script(PAGE_FACTS)
-        facts["console"] = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        facts["console"] = console_errors(driver)
         return mathjax, facts
     return browser.visit(url, read)
 
